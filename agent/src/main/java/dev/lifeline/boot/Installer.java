@@ -1,0 +1,82 @@
+package dev.lifeline.boot;
+
+import dev.lifeline.config.LifelineConfig;
+import dev.lifeline.jdbc.JdbcEvents;
+import dev.lifeline.jdbc.JdbcInstrumentation;
+import dev.lifeline.jdbc.JdbcRuntime;
+import dev.lifeline.log.LifelineLog;
+import dev.lifeline.retry.RetryListener;
+
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/**
+ * Installs the transformers. Start-up cost is kept low the way the fast agents do it: types are
+ * described from class files without loading anything ({@code POOL_ONLY}), the JDK, Lifeline and
+ * well-known frameworks that never implement a JDBC type are rejected by name before any
+ * hierarchy is looked at, and nothing already loaded is re-scanned unless the agent was attached
+ * to a running JVM.
+ */
+final class Installer {
+
+    private Installer() {
+    }
+
+    static void install(LifelineConfig config, Instrumentation instrumentation, boolean attached) {
+        // Byte Buddy on Java 25+ must not use sun.misc.Unsafe (it would print deprecation warnings
+        // into the application's output). The shade plugin relocates this name to our copy only,
+        // so the application's own Byte Buddy, if any, is not affected.
+        System.setProperty("net.bytebuddy.safe", "true");
+
+        JdbcRuntime.install(config, RetryListener.NONE, JdbcEvents.NONE);
+
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
+                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                        : AgentBuilder.RedefinitionStrategy.DISABLED)
+                .with(new ErrorListener())
+                .ignore(ignoredByName())
+                .or(any(), isBootstrapClassLoader());
+        builder = JdbcInstrumentation.apply(builder);
+        builder.installOn(instrumentation);
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> ignoredByName() {
+        return nameStartsWith("java.")
+                .or(nameStartsWith("javax."))
+                .or(nameStartsWith("jdk."))
+                .or(nameStartsWith("sun."))
+                .or(nameStartsWith("com.sun."))
+                .or(nameStartsWith("dev.lifeline."))
+                .or(nameStartsWith("org.slf4j."))
+                .or(nameStartsWith("ch.qos.logback."))
+                .or(nameStartsWith("org.apache.logging.log4j."))
+                .or(nameStartsWith("org.junit."))
+                .or(nameStartsWith("kotlin."))
+                .or(nameStartsWith("scala."))
+                .or(nameStartsWith("net.bytebuddy."))
+                .or(isSynthetic());
+    }
+
+    /** Reports a type Lifeline could not instrument, once, and leaves that type as it was. */
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+            LifelineLog.internalError("instrumenting " + typeName, throwable);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.lifeline.jdbc;
+
+import dev.lifeline.log.LifelineLog;
+
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/**
+ * What happens when any {@code javax.sql.DataSource.getConnection} is called (HikariCP,
+ * pgjdbc's data sources, any other): the outermost acquisition on the thread retries; nested ones
+ * (a data source delegating to another, or to the driver) run unchanged, and the driver call
+ * below still counts against the target's cap.
+ */
+public final class DataSourceInterceptor {
+
+    private DataSourceInterceptor() {
+    }
+
+    /** {@code null} means "run the original body". */
+    public static Object getConnection(Object dataSourceObject, boolean withCredentials, String user, String password)
+            throws SQLException {
+        JdbcThreadState scope = JdbcThreadState.current();
+        if (scope.consumeRunOriginal()) {
+            return null;
+        }
+        JdbcRuntime runtime = JdbcRuntime.get();
+        if (runtime == null || scope.depth > 0) {
+            return null;
+        }
+        DataSource dataSource = (DataSource) dataSourceObject;
+        TargetState target;
+        try {
+            target = DataSourceTargets.of(dataSource, runtime);
+        } catch (RuntimeException e) {
+            LifelineLog.internalError("DataSource target", e);
+            return null;
+        }
+        scope.depth++;
+        try {
+            return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
+                scope.runOriginalNext = true;
+                try {
+                    return withCredentials ? dataSource.getConnection(user, password) : dataSource.getConnection();
+                } finally {
+                    scope.runOriginalNext = false;
+                }
+            });
+        } catch (SQLException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            LifelineLog.internalError("DataSource.getConnection retry", e);
+            return null;
+        } finally {
+            scope.depth--;
+        }
+    }
+}

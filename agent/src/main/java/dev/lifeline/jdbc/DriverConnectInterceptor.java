@@ -1,0 +1,153 @@
+package dev.lifeline.jdbc;
+
+import dev.lifeline.limit.ConnectionCap;
+import dev.lifeline.log.LifelineLog;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What happens when any {@code java.sql.Driver.connect} is called: the per-target connection cap,
+ * the retry of a failed acquisition (only when this is the outermost acquisition on the thread),
+ * and the hand-out of a {@link LifelineConnection}.
+ *
+ * <p>{@code DriverManager.getConnection} is covered here too: it calls {@code Driver.connect} of
+ * each registered driver, so retrying inside the driver's call retries it without instrumenting
+ * a JDK class (no bootstrap class-path injection needed for JDBC).
+ *
+ * <p>The advice calls {@link #connect}; a {@code null} answer means "run the original body",
+ * which is what happens for Lifeline's own re-invocation, for nested driver calls, when Lifeline
+ * is off, and when Lifeline itself fails (fail-open).
+ */
+public final class DriverConnectInterceptor {
+
+    /** Stands for a {@code null} return (the driver does not accept the URL): the advice maps it back. */
+    public static final Object DECLINED = new Object();
+
+    private DriverConnectInterceptor() {
+    }
+
+    public static Object connect(Object driverObject, String url, Properties info) throws SQLException {
+        JdbcThreadState scope = JdbcThreadState.current();
+        if (scope.consumeRunOriginal()) {
+            return null;
+        }
+        JdbcRuntime runtime = JdbcRuntime.get();
+        if (runtime == null || scope.inDriverConnect > 0 || url == null) {
+            return null;
+        }
+        Driver driver = (Driver) driverObject;
+        TargetState target;
+        try {
+            // DriverManager offers every URL to every driver: stay out of calls the driver declines.
+            if (!driver.acceptsURL(url)) {
+                return null;
+            }
+            target = runtime.forUrl(url);
+        } catch (SQLException | RuntimeException e) {
+            return null;
+        }
+
+        boolean outermost = scope.depth == 0;
+        scope.depth++;
+        try {
+            if (!outermost) {
+                return attempt(runtime, scope, driver, url, info, target);
+            }
+            return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier,
+                    attemptNumber -> attempt(runtime, scope, driver, url, info, target));
+        } catch (SQLException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            // Driver.connect declares only SQLException; anything else came from Lifeline itself.
+            LifelineLog.internalError("Driver.connect retry", e);
+            return null;
+        } finally {
+            scope.depth--;
+        }
+    }
+
+    /** One physical attempt: a slot under the target's cap, the driver's own connect, the wrapper. */
+    static Object attempt(JdbcRuntime runtime, JdbcThreadState scope, Driver driver, String url,
+                          Properties info, TargetState target) throws SQLException {
+        ConnectionCap.Slot slot = acquireSlot(runtime, target);
+        Connection physical;
+        scope.inDriverConnect++;
+        scope.runOriginalNext = true;
+        try {
+            physical = driver.connect(url, info);
+        } catch (Throwable t) {
+            slot.release();
+            throw t;
+        } finally {
+            scope.runOriginalNext = false;
+            scope.inDriverConnect--;
+        }
+        if (physical == null) {
+            slot.release();
+            return DECLINED;
+        }
+        try {
+            return LifelineConnection.wrap(driver, url, info, physical, slot, target);
+        } catch (SQLException | RuntimeException | Error e) {
+            // Fail-open: the application gets the driver's connection, unmanaged.
+            slot.release();
+            LifelineLog.internalError("connection wrapper", e);
+            return physical;
+        }
+    }
+
+    /**
+     * A fresh physical connection for a {@link LifelineConnection} whose own one died: acquisition
+     * retries as usual; the slot under the cap is the one the dead connection held.
+     */
+    static Connection reconnect(JdbcRuntime runtime, Driver driver, String url, Properties info, TargetState target)
+            throws SQLException {
+        JdbcThreadState scope = JdbcThreadState.current();
+        scope.depth++;
+        try {
+            return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
+                scope.inDriverConnect++;
+                scope.runOriginalNext = true;
+                try {
+                    Connection fresh = driver.connect(url, info);
+                    if (fresh == null) {
+                        throw new SQLException("lifeline: the driver no longer accepts the URL of " + target.name, "08001");
+                    }
+                    return fresh;
+                } finally {
+                    scope.runOriginalNext = false;
+                    scope.inDriverConnect--;
+                }
+            });
+        } catch (SQLException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException("lifeline: could not reconnect to " + target.name, "08001", e);
+        } finally {
+            scope.depth--;
+        }
+    }
+
+    private static ConnectionCap.Slot acquireSlot(JdbcRuntime runtime, TargetState target) throws SQLException {
+        ConnectionCap cap = target.cap;
+        ConnectionCap.Slot slot;
+        try {
+            slot = cap.acquire(runtime.acquireTimeoutNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("lifeline: interrupted while waiting for a connection slot to "
+                    + target.name, "08001", e);
+        }
+        if (slot == null) {
+            throw new CapTimeoutException("lifeline: no connection to " + target.name + " became free within "
+                    + TimeUnit.NANOSECONDS.toMillis(runtime.acquireTimeoutNanos) + " ms (lifeline.jdbc.acquireTimeout): "
+                    + cap.inUse() + " of " + cap.max() + " allowed (lifeline.jdbc.maxConnections) are open, "
+                    + cap.waiters() + " other callers waiting");
+        }
+        return slot;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.lifeline.jdbc;
+
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * What Lifeline can learn from the driver without linking against it. pgjdbc exposes the session's
+ * transaction state and its query mode on {@code BaseConnection}; other drivers answer "unknown",
+ * and unknown always means "do not replay writes".
+ */
+final class DriverTraits {
+
+    private static final ClassValue<DriverTraits> BY_CLASS = new ClassValue<>() {
+        @Override
+        protected DriverTraits computeValue(Class<?> type) {
+            return new DriverTraits(publicMethod(type, "getTransactionState"), publicMethod(type, "getPreferQueryMode"),
+                    type.getName().startsWith("org.postgresql."));
+        }
+    };
+
+    private final Method transactionState;
+    private final Method preferQueryMode;
+    /** pgjdbc: Lifeline sees its protocol reader, so "a result was received" is known. */
+    final boolean protocolSignals;
+
+    private DriverTraits(Method transactionState, Method preferQueryMode, boolean pgjdbc) {
+        this.transactionState = transactionState;
+        this.preferQueryMode = preferQueryMode;
+        this.protocolSignals = pgjdbc && transactionState != null;
+    }
+
+    static DriverTraits of(Connection physical) {
+        return BY_CLASS.get(physical.getClass());
+    }
+
+    /** True when the session has no open transaction; false when it has one or when unknown. */
+    boolean idle(Connection physical) {
+        if (transactionState == null) {
+            return false;
+        }
+        try {
+            return "IDLE".equals(String.valueOf(transactionState.invoke(physical)));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** pgjdbc's {@code preferQueryMode=simple}; unknown counts as simple (no write is replayed on it). */
+    boolean simpleProtocol(Connection physical) {
+        if (!protocolSignals || preferQueryMode == null) {
+            return true;
+        }
+        try {
+            return String.valueOf(preferQueryMode.invoke(physical)).equalsIgnoreCase("SIMPLE");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The server's severity of a pgjdbc PSQLException (FATAL for a terminated session), or null. */
+    static String severity(SQLException failure) {
+        try {
+            Method getMessage = failure.getClass().getMethod("getServerErrorMessage");
+            Object message = getMessage.invoke(failure);
+            if (message == null) {
+                return null;
+            }
+            return (String) message.getClass().getMethod("getSeverity").invoke(message);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Method publicMethod(Class<?> type, String name) {
+        for (Class<?> iface : allInterfaces(type)) {
+            try {
+                return iface.getMethod(name);
+            } catch (NoSuchMethodException ignored) {
+                // keep looking
+            }
+        }
+        return null;
+    }
+
+    private static java.util.List<Class<?>> allInterfaces(Class<?> type) {
+        java.util.List<Class<?>> all = new java.util.ArrayList<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            for (Class<?> iface : c.getInterfaces()) {
+                collect(iface, all);
+            }
+        }
+        return all;
+    }
+
+    private static void collect(Class<?> iface, java.util.List<Class<?>> into) {
+        if (java.lang.reflect.Modifier.isPublic(iface.getModifiers()) && !into.contains(iface)) {
+            into.add(iface);
+            for (Class<?> parent : iface.getInterfaces()) {
+                collect(parent, into);
+            }
+        }
+    }
+}

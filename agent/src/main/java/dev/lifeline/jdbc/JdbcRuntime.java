@@ -1,0 +1,115 @@
+package dev.lifeline.jdbc;
+
+import dev.lifeline.config.LifelineConfig;
+import dev.lifeline.config.Settings;
+import dev.lifeline.limit.ConnectionCap;
+import dev.lifeline.retry.FailureClassifier;
+import dev.lifeline.retry.Retrier;
+import dev.lifeline.retry.RetryBudget;
+import dev.lifeline.retry.RetryListener;
+import dev.lifeline.retry.RetryPolicy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The JDBC half of Lifeline once installed: settings turned into policy values at start-up, and
+ * the per-target state. Advice reaches it through {@link #get()}; {@code null} means Lifeline's
+ * JDBC support is off and every instrumented call runs as if the agent were absent.
+ */
+public final class JdbcRuntime {
+
+    private static volatile JdbcRuntime current;
+
+    /** Distinct URL strings remembered; past this, targets are still shared by name, only not cached by URL. */
+    private static final int URL_CACHE_LIMIT = 1024;
+
+    final LifelineConfig config;
+    final RetryPolicy policy;
+    final Retrier retrier;
+    final int maxConnections;
+    final long acquireTimeoutNanos;
+    /** Acquisition retries, except a wait on Lifeline's own cap that already ran out. */
+    final FailureClassifier acquireClassifier;
+    final JdbcEvents events;
+    /** Connections idle longer than this are validated before their next statement; 0 = never. */
+    final long validateAfterIdleNanos;
+    /** Statements matching one of these may run twice (lifeline.jdbc.idempotentPatterns). */
+    final List<Pattern> idempotentPatterns;
+
+    private final double budgetRatio;
+    private final int budgetMinConcurrent;
+    private final ConcurrentHashMap<String, TargetState> byName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TargetState> byUrl = new ConcurrentHashMap<>();
+
+    JdbcRuntime(LifelineConfig config, RetryListener listener, JdbcEvents events) {
+        this.config = config;
+        this.events = events;
+        this.validateAfterIdleNanos = config.get(Settings.JDBC_VALIDATE_AFTER_IDLE).toNanos();
+        List<Pattern> patterns = new ArrayList<>();
+        for (String pattern : config.get(Settings.JDBC_IDEMPOTENT_PATTERNS)) {
+            patterns.add(Pattern.compile(pattern, Pattern.CASE_INSENSITIVE));
+        }
+        this.idempotentPatterns = Collections.unmodifiableList(patterns);
+        this.policy = new RetryPolicy(
+                config.get(Settings.RETRY_MAX_ATTEMPTS),
+                config.get(Settings.RETRY_INITIAL_BACKOFF),
+                config.get(Settings.RETRY_MAX_BACKOFF),
+                config.get(Settings.RETRY_DEADLINE));
+        this.retrier = new Retrier(policy, listener);
+        this.maxConnections = config.get(Settings.JDBC_MAX_CONNECTIONS);
+        this.acquireTimeoutNanos = config.get(Settings.JDBC_ACQUIRE_TIMEOUT).toNanos();
+        this.budgetRatio = config.get(Settings.RETRY_BUDGET_RATIO);
+        this.budgetMinConcurrent = config.get(Settings.RETRY_BUDGET_MIN_CONCURRENT);
+        this.acquireClassifier = failure -> !(failure instanceof CapTimeoutException)
+                && JdbcFailureClassifier.ACQUIRE.isRetryable(failure);
+    }
+
+    public static void install(LifelineConfig config, RetryListener listener, JdbcEvents events) {
+        DataSourceTargets.clear();
+        current = new JdbcRuntime(config, listener, events);
+    }
+
+    /** For tests of the plain interceptors: forget everything. */
+    static void uninstall() {
+        current = null;
+        DataSourceTargets.clear();
+    }
+
+    static JdbcRuntime get() {
+        return current;
+    }
+
+    Duration keepalive() {
+        return config.get(Settings.JDBC_KEEPALIVE);
+    }
+
+    Duration maxLifetime() {
+        return config.get(Settings.JDBC_MAX_LIFETIME);
+    }
+
+    TargetState forUrl(String url) {
+        TargetState state = byUrl.get(url);
+        if (state == null) {
+            state = forName(JdbcTarget.of(url));
+            if (byUrl.size() < URL_CACHE_LIMIT) {
+                byUrl.putIfAbsent(url, state);
+            }
+        }
+        return state;
+    }
+
+    TargetState forName(String name) {
+        TargetState state = byName.get(name);
+        if (state != null) {
+            return state;
+        }
+        return byName.computeIfAbsent(name, n -> new TargetState(n,
+                new ConnectionCap(n, maxConnections),
+                new RetryBudget(budgetRatio, budgetMinConcurrent)));
+    }
+}

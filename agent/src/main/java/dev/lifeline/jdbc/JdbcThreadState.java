@@ -1,0 +1,43 @@
+package dev.lifeline.jdbc;
+
+/**
+ * Per-thread JDBC state: the call-depth guard that makes only the outermost instrumented
+ * acquisition retry ({@code DataSource.getConnection} calling {@code Driver.connect} must not
+ * multiply attempts), and the protocol signal that a statement's result was already received.
+ *
+ * <p>One mutable object per thread, reused: the fast path allocates nothing.
+ */
+final class JdbcThreadState {
+
+    private static final ThreadLocal<JdbcThreadState> CURRENT = ThreadLocal.withInitial(JdbcThreadState::new);
+
+    /** Acquisition calls of Lifeline's on this thread's stack. */
+    int depth;
+    /** Physical {@code Driver.connect} calls in progress (a driver delegating to another must not count twice). */
+    int inDriverConnect;
+    /**
+     * Set just before Lifeline invokes the instrumented method itself: the advice then lets the
+     * original body run once. Lifeline calls the method again instead of re-running the body so
+     * that all retry logic is plain Java (no {@code repeatOn}, nothing added to the class).
+     */
+    boolean runOriginalNext;
+
+    /**
+     * Result messages (CommandComplete, DataRow, ...) the driver read on this thread since the
+     * current statement started: after one, the server has run the statement, whatever error follows.
+     */
+    int resultMessages;
+
+    static JdbcThreadState current() {
+        return CURRENT.get();
+    }
+
+    /** True when this call is Lifeline's own re-invocation and must run the original body. */
+    boolean consumeRunOriginal() {
+        if (runOriginalNext) {
+            runOriginalNext = false;
+            return true;
+        }
+        return false;
+    }
+}

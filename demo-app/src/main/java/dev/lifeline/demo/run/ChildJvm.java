@@ -1,0 +1,170 @@
+package dev.lifeline.demo.run;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts an application in a child JVM, with or without {@code -javaagent:lifeline-agent.jar},
+ * on the test's own class path (which never contains the agent's classes), and collects what it
+ * printed. The application under test is never changed: only the agent flag and configuration.
+ */
+public final class ChildJvm {
+
+    private final List<String> jvmOptions = new ArrayList<>();
+    private String agentArguments;
+    private boolean withAgent;
+    private String javaHome = System.getProperty("java.home");
+    private final List<String> environment = new ArrayList<>();
+
+    public static ChildJvm withoutAgent() {
+        return new ChildJvm();
+    }
+
+    public static ChildJvm withAgent(String agentArguments) {
+        ChildJvm jvm = new ChildJvm();
+        jvm.withAgent = true;
+        jvm.agentArguments = agentArguments;
+        return jvm;
+    }
+
+    public ChildJvm option(String jvmOption) {
+        jvmOptions.add(jvmOption);
+        return this;
+    }
+
+    public ChildJvm env(String name, String value) {
+        environment.add(name + "=" + value);
+        return this;
+    }
+
+    public ChildJvm javaHome(String home) {
+        this.javaHome = home;
+        return this;
+    }
+
+    public static Path agentJar() {
+        String configured = System.getProperty("lifeline.agent.jar");
+        String[] candidates = configured != null ? new String[]{configured}
+                : new String[]{"agent/target/lifeline-agent.jar", "../agent/target/lifeline-agent.jar"};
+        for (String candidate : candidates) {
+            Path jar = Paths.get(candidate);
+            if (Files.isRegularFile(jar)) {
+                return jar.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("agent jar not found at " + String.join(" or ", candidates)
+                + ": build it first with mvn -DskipTests package from the project root");
+    }
+
+    public Result run(Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(javaHome, "bin", "java").toString());
+        command.add("-Xmx256m");
+        if (withAgent) {
+            command.add("-javaagent:" + agentJar() + (agentArguments == null || agentArguments.isEmpty() ? "" : "=" + agentArguments));
+        }
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(Arrays.asList(args));
+
+        File out = File.createTempFile("child-out", ".txt");
+        File err = File.createTempFile("child-err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out).redirectError(err);
+        for (String pair : environment) {
+            int eq = pair.indexOf('=');
+            builder.environment().put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        long started = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        Result result = new Result(process.exitValue(),
+                Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
+                Files.readAllLines(err.toPath(), StandardCharsets.UTF_8),
+                (System.nanoTime() - started) / 1_000_000);
+        out.delete();
+        err.delete();
+        return result;
+    }
+
+    public static final class Result {
+        public final int exitCode;
+        public final List<String> stdout;
+        public final List<String> stderr;
+        public final long elapsedMs;
+
+        Result(int exitCode, List<String> stdout, List<String> stderr, long elapsedMs) {
+            this.exitCode = exitCode;
+            this.elapsedMs = elapsedMs;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        /** The value of {@code key} on the workload's RESULT line. */
+        public String result(String key) {
+            for (String line : stdout) {
+                if (line.startsWith("RESULT ")) {
+                    for (String pair : line.substring(7).split(" ")) {
+                        if (pair.startsWith(key + "=")) {
+                            return pair.substring(key.length() + 1);
+                        }
+                    }
+                }
+            }
+            throw new AssertionError("no " + key + " on a RESULT line; " + this);
+        }
+
+        public int resultInt(String key) {
+            return Integer.parseInt(result(key));
+        }
+
+        public List<String> lines(String prefix) {
+            List<String> matching = new ArrayList<>();
+            for (String line : stdout) {
+                if (line.startsWith(prefix)) {
+                    matching.add(line);
+                }
+            }
+            return matching;
+        }
+
+        public List<String> lifelineLines() {
+            List<String> matching = new ArrayList<>();
+            for (String line : stderr) {
+                if (line.contains("[lifeline]")) {
+                    matching.add(line);
+                }
+            }
+            return matching;
+        }
+
+        @Override
+        public String toString() {
+            return "exit=" + exitCode + "\n--- stdout\n" + String.join("\n", stdout)
+                    + "\n--- stderr (last 40)\n" + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 40), stderr.size()));
+        }
+    }
+
+    /** The value of {@code key=} in a FAILURE line (values run to the next space). */
+    public static String field(String line, String key) {
+        int at = line.indexOf(" " + key + "=");
+        if (at < 0) {
+            throw new AssertionError("no " + key + " in " + line);
+        }
+        int start = at + key.length() + 2;
+        int end = key.equals("message") ? line.length() : line.indexOf(' ', start);
+        return line.substring(start, end < 0 ? line.length() : end);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.lifeline.demo.workload;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code key=value} command-line arguments of the workloads. */
+final class Options {
+
+    private Options() {
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("expected key=value, got '" + arg + "'");
+            }
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        if (!options.containsKey("url")) {
+            throw new IllegalArgumentException("url=jdbc:postgresql://... is required");
+        }
+        return options;
+    }
+}

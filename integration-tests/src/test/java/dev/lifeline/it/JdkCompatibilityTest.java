@@ -1,0 +1,53 @@
+package dev.lifeline.it;
+
+import dev.lifeline.demo.run.ChildJvm;
+import dev.lifeline.demo.workload.AttachCheck;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The agent attaches and instruments JDBC on the default JDK and on Java 25, silently. */
+class JdkCompatibilityTest {
+
+    @Test
+    void attachesAndRetriesOnTheDefaultJdk() throws Exception {
+        assertAttachesSilently(System.getProperty("java.home"));
+    }
+
+    @Test
+    void attachesAndRetriesOnJava25WithoutWarnings() throws Exception {
+        Path java25 = temurin25();
+        assumeTrue(java25 != null, "no Temurin 25 JDK under /usr/lib/jvm");
+        assertAttachesSilently(java25.toString());
+    }
+
+    private static void assertAttachesSilently(String javaHome) throws Exception {
+        ChildJvm.Result result = ChildJvm.withAgent("lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=3")
+                .javaHome(javaHome).run(AttachCheck.class, 60);
+        assertEquals(0, result.exitCode, result.toString());
+        assertTrue(result.stdout.stream().anyMatch(l -> l.startsWith("ATTACHED attempts=3 sqlstate=08001")), result.toString());
+        assertTrue(result.stderr.stream().noneMatch(l -> l.contains("WARNING") || l.contains("Unsafe") || l.contains("[lifeline]")),
+                "nothing printed into the application's output: " + result);
+    }
+
+    private static Path temurin25() throws Exception {
+        Path jvms = Paths.get("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
+                    .filter(p -> new File(p.toFile(), "bin/java").canExecute())
+                    .findFirst().orElse(null);
+        }
+    }
+}
