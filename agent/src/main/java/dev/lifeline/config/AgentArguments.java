@@ -23,7 +23,9 @@ final class AgentArguments {
         if (agentArgs == null || agentArgs.isBlank()) {
             return pieces;
         }
-        for (String piece : PAIR_SEPARATOR.split(agentArgs, -1)) {
+        // A trailing comma ("a=1,") is a slip, not part of the last value.
+        String trimmed = agentArgs.replaceFirst("[\\s,]+$", "");
+        for (String piece : PAIR_SEPARATOR.split(trimmed, -1)) {
             if (!piece.isBlank()) {
                 pieces.add(piece.trim());
             }
