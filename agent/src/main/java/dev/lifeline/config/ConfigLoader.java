@@ -98,7 +98,9 @@ final class ConfigLoader {
         for (String piece : AgentArguments.pieces(agentArgs)) {
             int equals = piece.indexOf('=');
             if (equals <= 0 || piece.substring(0, equals).isBlank()) {
-                report("ignoring agent argument '" + piece + "': expected key=value, pairs separated by commas");
+                // "password:hunter2" is still a password: the secret rule applies to what it looks like.
+                report("ignoring agent argument " + Setting.quoted(withPrefix(piece), piece)
+                        + ": expected key=value, pairs separated by commas");
                 continue;
             }
             String key = withPrefix(piece.substring(0, equals).trim());

@@ -143,6 +143,13 @@ class LifelineConfigTest {
     }
 
     @Test
+    void malformedAgentArgumentThatLooksLikeASecretIsNotEchoed() throws Exception {
+        load("db.password:hunter2", Map.of(), Map.of());
+        assertEquals(List.of("[lifeline] ignoring agent argument '***': expected key=value, pairs separated by commas"),
+                warnings);
+    }
+
+    @Test
     void keyGivenTwiceInAgentArgumentsUsesTheLastAndSaysSo() throws Exception {
         LifelineConfig config = load("retry.maxAttempts=5,lifeline.retry.maxAttempts=6", Map.of(), Map.of());
         assertEquals(6, config.get(Settings.RETRY_MAX_ATTEMPTS));
