@@ -1,0 +1,140 @@
+package dev.lifeline.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every key Lifeline knows, with its default and the incident behind it (DESIGN.md, "The failures
+ * it exists for"). To add a key, add one constant wrapped in {@code register(...)}: the loader, the
+ * environment-variable mapping, unknown-key suggestions and the README table all follow from it.
+ */
+public final class Settings {
+
+    // Filled once while the constants below initialise (they are declared after it, so it exists
+    // first); read-only afterwards.
+    private static final List<Setting<?>> ALL = new ArrayList<>();
+    private static final Map<String, Setting<?>> BY_KEY = new HashMap<>();
+
+    // ---------------------------------------------------------------- the agent itself
+
+    public static final Setting<Boolean> ENABLED = register(Setting.bool(
+            "lifeline.enabled", true,
+            "Set to false to make the agent do nothing: no class is transformed, every call behaves as without it.",
+            null));
+
+    public static final Setting<Boolean> STRICT = register(Setting.bool(
+            "lifeline.strict", false,
+            "Refuse to start the application when a setting is invalid or unknown, instead of warning and using the default.",
+            null));
+
+    public static final Setting<String> CONFIG_FILE = register(Setting.string(
+            "lifeline.config", "", "a path to a properties file",
+            "A properties file with further settings; agent arguments, system properties and environment variables override it.",
+            null));
+
+    // ---------------------------------------------------------------- retry (JDBC and HTTP)
+
+    public static final Setting<Integer> RETRY_MAX_ATTEMPTS = register(Setting.integer(
+            "lifeline.retry.maxAttempts", 3, 1, 100,
+            "Attempts per call, the first one included; 1 turns retrying off.",
+            "1 (3 attempts)"));
+
+    public static final Setting<Duration> RETRY_INITIAL_BACKOFF = register(Setting.duration(
+            "lifeline.retry.initialBackoff", "100ms", "1ms", "1m",
+            "Upper bound of the wait before the first retry; it doubles for each later retry and full jitter picks the wait below it.",
+            "1 (0.1 s / 0.2 s)"));
+
+    public static final Setting<Duration> RETRY_MAX_BACKOFF = register(Setting.duration(
+            "lifeline.retry.maxBackoff", "8s", "1ms", "10m",
+            "Cap on any single wait between two attempts; must not be below the initial backoff.",
+            "5 (2/4/8 s)"));
+
+    public static final Setting<Duration> RETRY_DEADLINE = register(Setting.duration(
+            "lifeline.retry.deadline", "30s", "1ms", "1h",
+            "Total time one call may spend on all its attempts and waits; no retry starts once it has passed.",
+            "4/5 (30 s total / pool timeout)"));
+
+    public static final Setting<Double> RETRY_BUDGET_RATIO = register(Setting.ratio(
+            "lifeline.retry.budgetRatio", 0.2,
+            "Retries in flight to one target may be at most this fraction of the calls in flight to it, so an outage never becomes a retry storm.",
+            null));
+
+    public static final Setting<Integer> RETRY_BUDGET_MIN_CONCURRENT = register(Setting.integer(
+            "lifeline.retry.budgetMinConcurrent", 3, 0, 10_000,
+            "Retries in flight to one target always allowed whatever the ratio, so a target with little traffic can still retry.",
+            null));
+
+    // ---------------------------------------------------------------- JDBC
+
+    public static final Setting<Integer> JDBC_MAX_CONNECTIONS = register(Setting.integer(
+            "lifeline.jdbc.maxConnections", 15, 1, 10_000,
+            "Connections open at once per database; callers beyond it queue, and HikariCP's maximumPoolSize is clamped to it.",
+            "5 (pool 5 + overflow 10)"));
+
+    public static final Setting<Duration> JDBC_ACQUIRE_TIMEOUT = register(Setting.duration(
+            "lifeline.jdbc.acquireTimeout", "30s", "0ms", "1h",
+            "Longest a caller queues for a connection under the cap before it gets SQLTransientConnectionException; 0 fails at once.",
+            "5 (pool timeout 30 s)"));
+
+    public static final Setting<Duration> JDBC_KEEPALIVE = register(Setting.duration(
+            "lifeline.jdbc.keepalive", "60s", "30s", "1h",
+            "How often an idle pooled connection is tested so a server or proxy cannot drop it unnoticed (HikariCP's minimum keepalive is 30s).",
+            "4 (keep-alive 60 s)"));
+
+    public static final Setting<Duration> JDBC_MAX_LIFETIME = register(Setting.duration(
+            "lifeline.jdbc.maxLifetime", "30m", "30s", "24h",
+            "Age at which a connection is retired and replaced; 30m stays under common server and proxy idle limits.",
+            "5 (recycle after 3600 s)"));
+
+    private Settings() {
+    }
+
+    /** Every known setting, in declaration order. */
+    public static List<Setting<?>> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    public static Optional<Setting<?>> byKey(String key) {
+        return Optional.ofNullable(BY_KEY.get(key));
+    }
+
+    /**
+     * The settings as a Markdown table (key | default | allowed | meaning | incident), to paste
+     * into the README; {@code ReadmeDocumentsEverySettingTest} keeps the two in step.
+     */
+    public static String markdownTable() {
+        StringBuilder table = new StringBuilder();
+        table.append("| key | default | allowed | meaning | incident |\n");
+        table.append("|---|---|---|---|---|\n");
+        for (Setting<?> setting : ALL) {
+            String shownDefault = setting.defaultText().isEmpty() ? "*(none)*" : "`" + setting.defaultText() + "`";
+            table.append("| `").append(setting.key()).append("` | ")
+                    .append(cell(shownDefault)).append(" | ")
+                    .append(cell(setting.allowed())).append(" | ")
+                    .append(cell(setting.meaning())).append(" | ")
+                    .append(cell(setting.incident())).append(" |\n");
+        }
+        return table.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+
+    private static <T> Setting<T> register(Setting<T> setting) {
+        // Two keys mapping to one environment variable would make LIFELINE_* ambiguous: fail at class init.
+        for (Setting<?> known : ALL) {
+            if (known.key().equals(setting.key()) || known.envName().equals(setting.envName())) {
+                throw new IllegalStateException(setting.key() + " clashes with " + known.key());
+            }
+        }
+        ALL.add(setting);
+        BY_KEY.put(setting.key(), setting);
+        return setting;
+    }
+}
