@@ -91,6 +91,16 @@ public final class Settings {
             "Age at which a connection is retired and replaced; 30m stays under common server and proxy idle limits.",
             "5 (recycle after 3600 s)"));
 
+    public static final Setting<Duration> JDBC_VALIDATE_AFTER_IDLE = register(Setting.duration(
+            "lifeline.jdbc.validateAfterIdle", "5s", "0ms", "1h",
+            "A connection idle longer than this is validated before its next statement and replaced if dead, so the statement never sees the failure; 0 turns it off.",
+            "2 (reused connections closed by the server: WinError 10054)"));
+
+    public static final Setting<List<String>> JDBC_IDEMPOTENT_PATTERNS = register(Setting.stringList(
+            "lifeline.jdbc.idempotentPatterns", "", "a regular expression (case-insensitive)",
+            "Statements matching one of these regular expressions may be re-executed on a fresh connection after a connection failure, like a plain SELECT (e.g. upserts with ON CONFLICT DO NOTHING).",
+            "1, 2 (parallel and reused connections failing)"));
+
     private Settings() {
     }
 
