@@ -104,7 +104,7 @@ public final class Retrier {
                     try {
                         sleeper.sleepNanos(wait);
                         if (earlier == null) {
-                            earlier = new ArrayList<>(policy.maxAttempts() - 1);
+                            earlier = new ArrayList<>(Math.min(policy.maxAttempts() - 1, 8)); // maxAttempts may be huge
                         }
                         earlier.add(failure);
                         continue;

@@ -240,6 +240,19 @@ class RetrierTest {
     }
 
     @Test
+    void unlimitedAttemptsAreBoundedByTheDeadline() {
+        Retrier retrier = new Retrier(new RetryPolicy(Integer.MAX_VALUE, Duration.ofMillis(10), Duration.ofMillis(10),
+                Duration.ofSeconds(1)), events, now::get, fakeSleep, () -> 0.5);
+        AtomicInteger attempts = new AtomicInteger();
+        IOException seen = assertThrows(IOException.class, () -> retrier.call("t", null, ALWAYS, n -> {
+            attempts.incrementAndGet();
+            throw new IOException("refused");
+        }));
+        assertEquals(201, attempts.get()); // 200 waits of 5 ms fill the 1 s deadline exactly
+        assertEquals(201, seen.getSuppressed().length);
+    }
+
+    @Test
     void errorsAreNeverRetriedNorDecorated() {
         AtomicInteger attempts = new AtomicInteger();
         AssertionError bug = new AssertionError("bug");
