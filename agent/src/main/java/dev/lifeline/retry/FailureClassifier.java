@@ -1,0 +1,7 @@
+package dev.lifeline.retry;
+
+/** Decides, per failure, whether another attempt can succeed where this one failed. */
+@FunctionalInterface
+public interface FailureClassifier {
+    boolean isRetryable(Throwable failure);
+}

@@ -1,0 +1,160 @@
+package dev.lifeline.retry;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+
+/**
+ * The one retry loop shared by JDBC and HTTP: every decision (retry, wait, give up) is made here
+ * and reported to the {@link RetryListener}.
+ *
+ * <p>Stops at the first of: success, a failure the classifier calls not retryable, the policy's
+ * attempt limit, the deadline (a wait that would end past it is not started), a denied retry
+ * budget, or an interrupt during the wait. The fast path (first attempt succeeds) allocates
+ * nothing and takes no lock; waiting parks the calling thread only.
+ */
+public final class Retrier {
+
+    private final RetryPolicy policy;
+    private final RetryListener listener;
+    private final LongSupplier nanoClock;
+    private final Sleeper sleeper;
+    private final DoubleSupplier random;
+
+    public Retrier(RetryPolicy policy, RetryListener listener) {
+        this(policy, listener, System::nanoTime, Sleeper.PARKING,
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    Retrier(RetryPolicy policy, RetryListener listener, LongSupplier nanoClock, Sleeper sleeper,
+            DoubleSupplier random) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.listener = listener == null ? RetryListener.NONE : listener;
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.random = Objects.requireNonNull(random, "random");
+    }
+
+    public RetryPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds or Lifeline gives up; then throws the last attempt's
+     * exception object, decorated by {@link GiveUp#decorate}. Errors are never caught.
+     *
+     * @param target shown in messages and events: host:port/db, never credentials
+     * @param budget the target's retry budget, or {@code null} for none
+     */
+    public <T> T call(String target, RetryBudget budget, FailureClassifier classifier, Attempt<T> attempt)
+            throws Exception {
+        long start = nanoClock.getAsLong();
+        if (budget != null) {
+            budget.callStarted();
+        }
+        try {
+            return loop(target, budget, classifier, attempt, start);
+        } finally {
+            if (budget != null) {
+                budget.callFinished();
+            }
+        }
+    }
+
+    private <T> T loop(String target, RetryBudget budget, FailureClassifier classifier, Attempt<T> attempt,
+                       long start) throws Exception {
+        List<Throwable> earlier = null;
+        for (int n = 1; ; n++) {
+            T result = null;
+            Exception failure = null;
+            try {
+                result = attempt.run(n);
+            } catch (Exception e) {
+                failure = e;
+            } finally {
+                if (n > 1 && budget != null) {
+                    budget.retryFinished(); // the slot taken before the wait for attempt n
+                }
+            }
+            if (failure == null) {
+                if (n > 1) {
+                    notifySuccess(target, n, nanoClock.getAsLong() - start);
+                }
+                return result;
+            }
+
+            String reason;
+            if (!retryable(classifier, failure)) {
+                reason = GiveUp.NOT_RETRYABLE;
+            } else if (n >= policy.maxAttempts()) {
+                reason = GiveUp.attemptsExhausted(n, policy.maxAttempts());
+            } else {
+                long wait = policy.backoffNanos(n, random.getAsDouble());
+                long elapsed = nanoClock.getAsLong() - start;
+                if (wait > policy.deadlineNanos() - elapsed) {
+                    reason = GiveUp.deadlineReached(policy.deadline());
+                } else if (budget != null && !budget.tryStartRetry()) {
+                    reason = GiveUp.BUDGET_EXHAUSTED;
+                } else {
+                    notifyRetry(target, n + 1, wait, failure);
+                    try {
+                        sleeper.sleepNanos(wait);
+                        if (earlier == null) {
+                            earlier = new ArrayList<>(Math.min(policy.maxAttempts() - 1, 8)); // maxAttempts may be huge
+                        }
+                        earlier.add(failure);
+                        continue;
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt(); // the application's to handle, not ours
+                        if (budget != null) {
+                            budget.retryFinished();
+                        }
+                        reason = GiveUp.INTERRUPTED;
+                    }
+                }
+            }
+            long elapsed = nanoClock.getAsLong() - start;
+            notifyGiveUp(target, n, elapsed, failure, reason);
+            throw GiveUp.decorate(failure, earlier == null ? Collections.emptyList() : earlier,
+                    target, n, elapsed, reason);
+        }
+    }
+
+    // Fail-open: a broken classifier or listener must not change what the application sees.
+
+    private static boolean retryable(FailureClassifier classifier, Exception failure) {
+        try {
+            return classifier.isRetryable(failure);
+        } catch (RuntimeException classifierBug) {
+            return false;
+        }
+    }
+
+    private void notifyRetry(String target, int attempt, long wait, Throwable cause) {
+        try {
+            listener.onRetry(target, attempt, wait, cause);
+        } catch (RuntimeException ignored) {
+            // see class comment of RetryListener
+        }
+    }
+
+    private void notifyGiveUp(String target, int attempts, long elapsed, Throwable last, String reason) {
+        try {
+            listener.onGiveUp(target, attempts, elapsed, last, reason);
+        } catch (RuntimeException ignored) {
+            // see class comment of RetryListener
+        }
+    }
+
+    private void notifySuccess(String target, int attempts, long elapsed) {
+        try {
+            listener.onSuccessAfterRetry(target, attempts, elapsed);
+        } catch (RuntimeException ignored) {
+            // see class comment of RetryListener
+        }
+    }
+}
