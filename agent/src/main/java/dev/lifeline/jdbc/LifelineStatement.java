@@ -210,7 +210,7 @@ final class LifelineStatement implements InvocationHandler {
     }
 
     /** One execution, with the replay decision made on failure. */
-    private Object attempt(JdbcRuntime runtime, Method method, Object[] args, Attempt outcome) throws Throwable {
+    private Object attempt(JdbcRuntime runtime, Method method, Object[] args, Attempt outcome) throws Exception {
         owner.ensureUsable();
         if (generation != owner.generation()) {
             recreate();
@@ -292,7 +292,7 @@ final class LifelineStatement implements InvocationHandler {
     }
 
     /** The physical statement belonged to a replaced connection: create it again, as the application did. */
-    private void recreate() throws Throwable {
+    private void recreate() throws Exception {
         LifelineConnection.closeQuietly(physical);
         Statement fresh = (Statement) invokeOn(owner.physical(), creator, creatorArguments);
         for (Call call : settings.values()) {
@@ -320,7 +320,7 @@ final class LifelineStatement implements InvocationHandler {
         generation = owner.generation();
     }
 
-    private static void applyParameters(Statement statement, Call[] calls) throws Throwable {
+    private static void applyParameters(Statement statement, Call[] calls) throws Exception {
         for (Call call : calls) {
             if (call != null) {
                 call.applyTo(statement);
@@ -328,11 +328,18 @@ final class LifelineStatement implements InvocationHandler {
         }
     }
 
-    private static Object invokeOn(Object target, Method method, Object[] args) throws Throwable {
+    private static Object invokeOn(Object target, Method method, Object[] args) throws Exception {
         try {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
-            throw e.getCause();
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw e;
         }
     }
 
@@ -360,7 +367,7 @@ final class LifelineStatement implements InvocationHandler {
             this.args = args;
         }
 
-        void applyTo(Statement statement) throws Throwable {
+        void applyTo(Statement statement) throws Exception {
             invokeOn(statement, method, args);
         }
     }

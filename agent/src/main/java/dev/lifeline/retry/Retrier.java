@@ -57,7 +57,27 @@ public final class Retrier {
             budget.callStarted();
         }
         try {
-            return loop(target, budget, classifier, attempt, start);
+            return loop(target, budget, classifier, attempt, start, null);
+        } finally {
+            if (budget != null) {
+                budget.callFinished();
+            }
+        }
+    }
+
+    /**
+     * Like {@link #call}, when the first attempt already ran (and failed) outside the loop: callers
+     * whose no-failure path must not pay for the loop (a JDBC statement) try once themselves and
+     * come here only on failure. {@code attempt} is then run from attempt number 2.
+     */
+    public <T> T callAfterFirstFailure(String target, RetryBudget budget, FailureClassifier classifier,
+                                       Exception firstFailure, Attempt<T> attempt) throws Exception {
+        long start = nanoClock.getAsLong();
+        if (budget != null) {
+            budget.callStarted();
+        }
+        try {
+            return loop(target, budget, classifier, attempt, start, firstFailure);
         } finally {
             if (budget != null) {
                 budget.callFinished();
@@ -66,13 +86,17 @@ public final class Retrier {
     }
 
     private <T> T loop(String target, RetryBudget budget, FailureClassifier classifier, Attempt<T> attempt,
-                       long start) throws Exception {
+                       long start, Exception firstFailure) throws Exception {
         List<Throwable> earlier = null;
         for (int n = 1; ; n++) {
             T result = null;
             Exception failure = null;
             try {
-                result = attempt.run(n);
+                if (n == 1 && firstFailure != null) {
+                    failure = firstFailure;
+                } else {
+                    result = attempt.run(n);
+                }
             } catch (Exception e) {
                 failure = e;
             } finally {
