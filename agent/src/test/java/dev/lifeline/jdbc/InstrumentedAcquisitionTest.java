@@ -68,7 +68,7 @@ class InstrumentedAcquisitionTest {
 
         assertEquals(3, driver.attempts.get(), "two refusals, then success");
         TargetState target = JdbcRuntime.get().forUrl(URL);
-        assertEquals("db.example:5432/app", target.name);
+        assertEquals("flaky:db.example:5432/app", target.name);
         assertEquals(1, target.cap.inUse());
         connection.close();
         assertEquals(0, target.cap.inUse());
@@ -113,7 +113,7 @@ class InstrumentedAcquisitionTest {
         long earlier = java.util.Arrays.stream(failure.getSuppressed()).filter(s -> s instanceof SQLException).count();
         assertEquals(3, earlier);
         String all = java.util.Arrays.toString(failure.getSuppressed());
-        assertTrue(all.contains("db.example:5432/app") && !all.contains("s3cret"), all);
+        assertTrue(all.contains("flaky:db.example:5432/app") && !all.contains("s3cret"), all);
     }
 
     @Test
