@@ -76,7 +76,7 @@ public final class HikariTuning {
         }
 
         if (changes.length() > 0 && REPORTED.add(pool + "|" + target)) {
-            LifelineLog.info("HikariCP pool " + pool + " to " + target + ":" + changes);
+            LifelineLog.info("HikariCP pool" + ("null".equals(pool) ? "" : " " + pool) + " to " + target + ":" + changes);
         }
     }
 

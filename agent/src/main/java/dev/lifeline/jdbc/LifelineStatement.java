@@ -195,7 +195,11 @@ final class LifelineStatement implements InvocationHandler {
                 throw failure;
             }
             Attempt[] last = {first};
-            return runtime.retrier.callAfterFirstFailure(owner.target.name, owner.target.budget,
+            // No retry budget here: a replay follows a session that died, not a server that is
+            // failing, and the reconnect under it is budgeted like every acquisition. With a
+            // budget, a pool whose backends are all terminated at once (four threads, budget
+            // three) would hand one of them the error.
+            return runtime.retrier.callAfterFirstFailure(owner.target.name, null,
                     (FailureClassifier) f -> last[0].replay, failure, attemptNumber -> {
                         last[0] = new Attempt();
                         return attempt(runtime, method, args, last[0]);
