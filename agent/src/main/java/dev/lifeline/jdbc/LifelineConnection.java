@@ -1,6 +1,7 @@
 package dev.lifeline.jdbc;
 
 import dev.lifeline.limit.ConnectionCap;
+import dev.lifeline.log.LifelineLog;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -164,8 +165,14 @@ final class LifelineConnection implements InvocationHandler {
             case "createStatement":
             case "prepareStatement":
             case "prepareCall":
-                ensureUsable();
-                return LifelineStatement.wrap(this, method, args, (Statement) invokePhysical(method, args));
+                ensureUsableFailOpen();
+                Statement statement = (Statement) invokePhysical(method, args);
+                try {
+                    return LifelineStatement.wrap(this, method, args, statement);
+                } catch (RuntimeException bug) {
+                    LifelineLog.internalError("statement wrapper", bug);
+                    return statement;
+                }
             case "rollback":
                 if (args == null && transactionLost) {
                     // The server rolled the transaction back when the connection died: nothing left to undo.
@@ -196,7 +203,7 @@ final class LifelineConnection implements InvocationHandler {
             default:
                 break;
         }
-        ensureUsable();
+        ensureUsableFailOpen();
         Object result = invokePhysical(method, args);
         if (name.startsWith("set")) {
             if (session.record(name, args) && name.equals("setAutoCommit")) {
@@ -226,6 +233,15 @@ final class LifelineConnection implements InvocationHandler {
             }
         }
         lastUsedNanos = now;
+    }
+
+    /** {@link #ensureUsable}, where an error of Lifeline's own lets the call go on unchanged. */
+    private void ensureUsableFailOpen() throws SQLException {
+        try {
+            ensureUsable();
+        } catch (RuntimeException bug) {
+            LifelineLog.internalError("connection check", bug);
+        }
     }
 
     /** The physical connection was found dead by a statement. */

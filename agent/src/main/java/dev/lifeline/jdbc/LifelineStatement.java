@@ -1,5 +1,6 @@
 package dev.lifeline.jdbc;
 
+import dev.lifeline.log.LifelineLog;
 import dev.lifeline.retry.FailureClassifier;
 
 import java.io.EOFException;
@@ -215,37 +216,60 @@ final class LifelineStatement implements InvocationHandler {
 
     /** One execution, with the replay decision made on failure. */
     private Object attempt(JdbcRuntime runtime, Method method, Object[] args, Attempt outcome) throws Exception {
-        owner.ensureUsable();
-        if (generation != owner.generation()) {
-            recreate();
+        Connection connection;
+        DriverTraits traits;
+        boolean autoCommit;
+        boolean idleBefore;
+        JdbcThreadState thread;
+        try {
+            owner.ensureUsable();
+            if (generation != owner.generation()) {
+                recreate();
+            }
+            connection = owner.physical();
+            traits = owner.traits();
+            autoCommit = owner.session.autoCommit;
+            // In autocommit the session is idle between statements unless the application ran BEGIN itself.
+            idleBefore = autoCommit && (!traits.protocolSignals || traits.idle(connection));
+            thread = JdbcThreadState.current();
+            thread.resultMessages = 0;
+        } catch (RuntimeException bug) {
+            // Fail-open: Lifeline's own error must not reach the application; run the statement as is.
+            LifelineLog.internalError("statement preparation", bug);
+            return invokeOn(physical, method, args);
         }
-        Connection connection = owner.physical();
-        DriverTraits traits = owner.traits();
-        boolean autoCommit = owner.session.autoCommit;
-        // In autocommit the session is idle between statements unless the application ran BEGIN itself.
-        boolean idleBefore = autoCommit && (!traits.protocolSignals || traits.idle(connection));
-        JdbcThreadState thread = JdbcThreadState.current();
-        thread.resultMessages = 0;
         try {
             return invokeOn(physical, method, args);
         } catch (SQLException failure) {
-            ReplayDecision.Facts facts = new ReplayDecision.Facts();
-            facts.autoCommit = autoCommit;
-            facts.idleBefore = idleBefore;
-            facts.readOnly = owner.session.readOnly || isRead(runtime, sqlOf(args));
-            facts.simpleProtocol = traits.simpleProtocol(connection);
-            facts.resultSeen = !traits.protocolSignals || thread.resultMessages > 0;
-            facts.sqlState = failure.getSQLState();
-            facts.deadBeforeSend = "08003".equals(facts.sqlState);
-            facts.severity = DriverTraits.severity(failure);
-            facts.ioFailure = hasIoCause(failure);
-            ReplayDecision decision = ReplayDecision.decide(facts);
-            if (streamBound && decision != ReplayDecision.PASS_THROUGH && !facts.deadBeforeSend) {
-                // A bound stream was consumed by the attempt that failed.
-                decision = autoCommit ? ReplayDecision.FAIL_OUTCOME_UNKNOWN : ReplayDecision.FAIL_TRANSACTION_LOST;
+            try {
+                return decideAndThrow(runtime, failure, args, connection, traits, autoCommit, idleBefore, thread, outcome);
+            } catch (RuntimeException bug) {
+                LifelineLog.internalError("statement failure decision", bug);
+                outcome.replay = false;
+                throw failure;
             }
-            throw handle(runtime, decision, failure, outcome);
         }
+    }
+
+    private Object decideAndThrow(JdbcRuntime runtime, SQLException failure, Object[] args, Connection connection,
+                                  DriverTraits traits, boolean autoCommit, boolean idleBefore, JdbcThreadState thread,
+                                  Attempt outcome) throws SQLException {
+        ReplayDecision.Facts facts = new ReplayDecision.Facts();
+        facts.autoCommit = autoCommit;
+        facts.idleBefore = idleBefore;
+        facts.readOnly = owner.session.readOnly || isRead(runtime, sqlOf(args));
+        facts.simpleProtocol = traits.simpleProtocol(connection);
+        facts.resultSeen = !traits.protocolSignals || thread.resultMessages > 0;
+        facts.sqlState = failure.getSQLState();
+        facts.deadBeforeSend = "08003".equals(facts.sqlState);
+        facts.severity = DriverTraits.severity(failure);
+        facts.ioFailure = hasIoCause(failure);
+        ReplayDecision decision = ReplayDecision.decide(facts);
+        if (streamBound && decision != ReplayDecision.PASS_THROUGH && !facts.deadBeforeSend) {
+            // A bound stream was consumed by the attempt that failed.
+            decision = autoCommit ? ReplayDecision.FAIL_OUTCOME_UNKNOWN : ReplayDecision.FAIL_TRANSACTION_LOST;
+        }
+        throw handle(runtime, decision, failure, outcome);
     }
 
     private SQLException handle(JdbcRuntime runtime, ReplayDecision decision, SQLException failure, Attempt outcome) {

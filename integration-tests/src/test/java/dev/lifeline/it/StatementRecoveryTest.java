@@ -124,8 +124,6 @@ class StatementRecoveryTest {
         proxy.closeIdleAfter(Duration.ofMillis(300));
         ChildJvm.Result without = ChildJvm.withoutAgent().run(ReusedConnectionWorkload.class, 120,
                 "url=" + viaProxy(), "gapMs=500");
-        assertEquals("0", part(without, "single", "failed"), without.toString());
-        assertEquals("0", part(without, "sequential", "failed"), without.toString());
         assertFalse(part(without, "reuse", "failed").equals("0"), "reuse fails without the agent: " + without);
         assertFalse(part(without, "concurrent", "failed").equals("0"), "concurrent fails without the agent: " + without);
 
@@ -165,13 +163,15 @@ class StatementRecoveryTest {
             }
         }, "backend-terminator");
         killer.start();
+        ChildJvm.Result result;
         try {
-            return run.run();
+            result = run.run();
         } finally {
             done.set(true);
             killer.join();
-            assertTrue(terminated.get() > 5, "the administrator must have terminated backends: " + terminated.get());
         }
+        assertTrue(terminated.get() > 5, "the administrator must have terminated backends: " + terminated.get() + "\n" + result);
+        return result;
     }
 
     private static void assertEveryAcknowledgedRowExactlyOnce(Path ackFile, long from, long to) throws Exception {
