@@ -53,12 +53,25 @@ public final class DriverConnectInterceptor {
 
         boolean outermost = scope.depth == 0;
         scope.depth++;
+        ConnectionCap.Slot slot = null;
+        boolean handedOver = false;
         try {
+            slot = acquireSlot(runtime, target);
+            ConnectionCap.Slot held = slot;
+            Object connection;
             if (!outermost) {
-                return attempt(runtime, scope, driver, url, info, target);
+                connection = attempt(scope, driver, url, info, target, held);
+            } else {
+                // The slot is held across attempts and backoff: a refused caller keeps its place
+                // under the cap, so refusals lower the rate of new connects instead of letting
+                // newcomers race into the same refusal (a pooler frees a client slot only some
+                // milliseconds after the client closed). The cap bounds these retries, so they
+                // need no retry budget on top: at most maxConnections attempts are ever in flight.
+                connection = runtime.retrier.call(target.name, null, runtime.acquireClassifier,
+                        attemptNumber -> attempt(scope, driver, url, info, target, held));
             }
-            return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier,
-                    attemptNumber -> attempt(runtime, scope, driver, url, info, target));
+            handedOver = connection != DECLINED;
+            return connection;
         } catch (SQLException | RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
@@ -67,35 +80,33 @@ public final class DriverConnectInterceptor {
             return null;
         } finally {
             scope.depth--;
+            if (slot != null && !handedOver) {
+                slot.release();
+            }
         }
     }
 
-    /** One physical attempt: a slot under the target's cap, the driver's own connect, the wrapper. */
-    static Object attempt(JdbcRuntime runtime, JdbcThreadState scope, Driver driver, String url,
-                          Properties info, TargetState target) throws SQLException {
-        ConnectionCap.Slot slot = acquireSlot(runtime, target);
+    /** One physical attempt under the caller's slot: the driver's own connect, then the wrapper. */
+    static Object attempt(JdbcThreadState scope, Driver driver, String url, Properties info, TargetState target,
+                          ConnectionCap.Slot slot) throws SQLException {
         Connection physical;
         scope.inDriverConnect++;
         scope.runOriginalNext = true;
         try {
             physical = driver.connect(url, info);
-        } catch (Throwable t) {
-            slot.release();
-            throw t;
         } finally {
             scope.runOriginalNext = false;
             scope.inDriverConnect--;
         }
         if (physical == null) {
-            slot.release();
             return DECLINED;
         }
         try {
             return LifelineConnection.wrap(driver, url, info, physical, slot, target);
         } catch (SQLException | RuntimeException | Error e) {
-            // Fail-open: the application gets the driver's connection, unmanaged.
-            slot.release();
+            // Fail-open: the application gets the driver's connection, unmanaged (and uncounted).
             LifelineLog.internalError("connection wrapper", e);
+            slot.release();
             return physical;
         }
     }

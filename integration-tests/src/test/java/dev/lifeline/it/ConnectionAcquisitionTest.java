@@ -82,7 +82,8 @@ class ConnectionAcquisitionTest {
             assertTrue(Integer.parseInt(ChildJvm.field(retried, "suppressed")) >= 2,
                     "earlier attempts are attached as suppressed exceptions: " + retried);
             long elapsed = Long.parseLong(ChildJvm.field(retried, "elapsedMs"));
-            assertTrue(elapsed >= 1_000 && elapsed <= 2_000 + 500, "gave up within the 2 s deadline, after trying: " + retried);
+            // No wait starts past the deadline; the attempt under way when it passes is not cut short.
+            assertTrue(elapsed >= 1_000 && elapsed <= 2_000 + 1_000, "gave up at the 2 s deadline, after trying: " + retried);
         } finally {
             proxy.refuseConnections(false);
         }

@@ -80,12 +80,22 @@ class ConnectionCapTest {
         try (Connection admin = database.admin()) {
             sampler = new Thread(() -> {
                 try (Statement statement = admin.createStatement()) {
+                    // A session the application closed lingers on the server for the moment its
+                    // backend takes to exit; a backend counts only when two samples 5 ms apart
+                    // both see it (every workload session lives at least 50 ms).
+                    java.util.Set<Integer> previous = new java.util.HashSet<>();
                     while (!done.get()) {
+                        java.util.Set<Integer> current = new java.util.HashSet<>();
                         try (ResultSet rs = statement.executeQuery(
-                                "select count(*) from pg_stat_activity where application_name = '" + APP + "'")) {
-                            rs.next();
-                            peak.accumulateAndGet(rs.getInt(1), Math::max);
+                                "select pid from pg_stat_activity where application_name = '" + APP + "'")) {
+                            while (rs.next()) {
+                                current.add(rs.getInt(1));
+                            }
                         }
+                        java.util.Set<Integer> settled = new java.util.HashSet<>(current);
+                        settled.retainAll(previous);
+                        peak.accumulateAndGet(settled.size(), Math::max);
+                        previous = current;
                         Thread.sleep(5);
                     }
                 } catch (Exception e) {
