@@ -142,19 +142,11 @@ final class LifelineConnection implements InvocationHandler {
                 break;
             case "unwrap":
             case "isWrapperFor":
-                if (args != null && args.length == 1 && args[0] instanceof Class && ((Class<?>) args[0]).isInstance(self)) {
-                    // Hand out the wrapper, not the physical connection, wherever the type allows.
-                    return name.equals("unwrap") ? self : Boolean.TRUE;
-                }
-                break;
             case "equals":
-                if (args != null && args.length == 1) {
-                    return self == args[0];
-                }
-                break;
             case "hashCode":
-                if (args == null) {
-                    return System.identityHashCode(self);
+                Object answer = WrapperIdentity.answer(self, name, args);
+                if (answer != WrapperIdentity.NOT_ANSWERED) {
+                    return answer;
                 }
                 break;
             case "toString":
