@@ -14,8 +14,9 @@ import java.net.HttpURLConnection;
  * and 25 (checked at start-up; any mismatch turns HttpURLConnection support off, fail-open).
  *
  * <p>The reset mirrors what the JDK does itself between the hops of a redirect: drop the socket
- * ({@code disconnectInternal}), clear the remembered exception, the error stream and the response
- * headers. The request headers and a buffered body ({@code poster}) stay, so the retry sends the
+ * ({@code disconnectInternal}), clear the remembered exception and the error stream; the old
+ * response headers are cleared by the JDK itself when it parses the next response
+ * ({@code MessageHeader.parseHeader} starts from zero). The request headers and a buffered body ({@code poster}) stay, so the retry sends the
  * same request; {@code failedOnce} is set so the JDK opens a fresh connection instead of taking
  * another, possibly stale, one from its keep-alive cache.
  */
@@ -27,8 +28,6 @@ final class UrlConnectionInternals {
     private final VarHandle inputStream;
     private final VarHandle errorStream;
     private final VarHandle failedOnce;
-    private final VarHandle responses;
-    private final MethodHandle resetHeaders;
     private final MethodHandle disconnectInternal;
     private final MethodHandle streaming;
 
@@ -37,9 +36,6 @@ final class UrlConnectionInternals {
         inputStream = lookup.findVarHandle(type, "inputStream", InputStream.class);
         errorStream = lookup.findVarHandle(type, "errorStream", InputStream.class);
         failedOnce = lookup.findVarHandle(type, "failedOnce", boolean.class);
-        Class<?> messageHeader = Class.forName("sun.net.www.MessageHeader", false, null);
-        responses = lookup.findVarHandle(type, "responses", messageHeader);
-        resetHeaders = lookup.findVirtual(messageHeader, "reset", MethodType.methodType(void.class));
         disconnectInternal = lookup.findVirtual(type, "disconnectInternal", MethodType.methodType(void.class));
         streaming = lookup.findVirtual(type, "streaming", MethodType.methodType(boolean.class));
     }
@@ -76,10 +72,6 @@ final class UrlConnectionInternals {
         }
         disconnectInternal.invoke(connection);
         rememberedException.set(connection, null);
-        Object headers = responses.get(connection);
-        if (headers != null) {
-            resetHeaders.invoke(headers);
-        }
         failedOnce.set(connection, true);
     }
 }
