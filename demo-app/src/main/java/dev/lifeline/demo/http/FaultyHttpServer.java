@@ -174,6 +174,7 @@ public final class FaultyHttpServer implements Closeable {
                 int n = requests.incrementAndGet();
                 int now = inFlight.incrementAndGet();
                 peakInFlight.accumulateAndGet(now, Math::max);
+                boolean counted = true;
                 try {
                     if (faults.maxInFlight > 0 && now > faults.maxInFlight) {
                         resets.incrementAndGet();
@@ -185,17 +186,26 @@ public final class FaultyHttpServer implements Closeable {
                         return; // acted on, no response: the client cannot know
                     }
                     boolean firstOfId = request.id != null && seenIds.add(request.id);
-                    if ((faults.every503 > 0 && n % faults.every503 == 0) || (faults.firstPerIdIs503 && firstOfId)) {
-                        write(out, 503, "Service Unavailable", faults.retryAfter, "<html>busy</html>");
-                    } else {
+                    boolean busy = (faults.every503 > 0 && n % faults.every503 == 0) || (faults.firstPerIdIs503 && firstOfId);
+                    if (!busy) {
                         act(request);
                         if (faults.holdMs > 0) {
                             Thread.sleep(faults.holdMs);
                         }
+                    }
+                    // The work is done before the reply leaves: a client that frees its slot on
+                    // receiving the reply can never make this server count one request too many.
+                    inFlight.decrementAndGet();
+                    counted = false;
+                    if (busy) {
+                        write(out, 503, "Service Unavailable", faults.retryAfter, "<html>busy</html>");
+                    } else {
                         write(out, 200, "OK", null, "ok " + n);
                     }
                 } finally {
-                    inFlight.decrementAndGet();
+                    if (counted) {
+                        inFlight.decrementAndGet();
+                    }
                 }
                 if (request.close) {
                     return;
