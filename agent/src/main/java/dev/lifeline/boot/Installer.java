@@ -1,6 +1,7 @@
 package dev.lifeline.boot;
 
 import dev.lifeline.config.LifelineConfig;
+import dev.lifeline.http.HttpInstrumentation;
 import dev.lifeline.jdbc.JdbcEvents;
 import dev.lifeline.jdbc.JdbcInstrumentation;
 import dev.lifeline.jdbc.JdbcRuntime;
@@ -20,6 +21,8 @@ import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
  * Installs the transformers. Start-up cost is kept low the way the fast agents do it: types are
@@ -40,19 +43,35 @@ final class Installer {
         System.setProperty("net.bytebuddy.safe", "true");
 
         JdbcRuntime.install(config, RetryListener.NONE, JdbcEvents.NONE);
+        // Before the builder: loads the two JDK HTTP classes (not initialised) and bridges them.
+        HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation);
+        boolean retransformHttp = !http.targets().isEmpty();
 
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
-                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(new ErrorListener())
-                .ignore(ignoredByName())
-                .or(any(), isBootstrapClassLoader());
+                // The JDK's two HTTP clients are the only JDK classes Lifeline touches.
+                .ignore(ignoredByName().and(not(jdkHttpClients())))
+                .or(not(jdkHttpClients()), isBootstrapClassLoader());
+        if (attached) {
+            builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+        } else if (retransformHttp) {
+            // At start-up only the HTTP classes Lifeline itself just loaded are retransformed.
+            builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .redefineOnly(http.targets().toArray(new Class<?>[0]));
+        } else {
+            builder = builder.with(AgentBuilder.RedefinitionStrategy.DISABLED);
+        }
         builder = JdbcInstrumentation.apply(builder);
+        builder = http.apply(builder);
         builder.installOn(instrumentation);
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> jdkHttpClients() {
+        return named(HttpInstrumentation.FACADE).or(named(HttpInstrumentation.URL_CONNECTION));
     }
 
     private static ElementMatcher.Junction<TypeDescription> ignoredByName() {

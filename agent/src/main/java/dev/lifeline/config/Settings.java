@@ -101,6 +101,33 @@ public final class Settings {
             "Statements matching one of these regular expressions may be re-executed on a fresh connection after a connection failure, like a plain SELECT (e.g. upserts with ON CONFLICT DO NOTHING).",
             "1, 2 (parallel and reused connections failing)"));
 
+    // ---------------------------------------------------------------- HTTP (java.net.http, HttpURLConnection)
+
+    public static final Setting<List<Integer>> HTTP_RETRY_ON_STATUS = register(Setting.intList(
+            "lifeline.http.retryOnStatus", "500,502,503,504,429", 100, 599,
+            "Response statuses after which an idempotent request (or one with an Idempotency-Key header) is sent again; Retry-After is honoured within the deadline.",
+            "3 (KV API answering 500 behind Cloudflare)"));
+
+    public static final Setting<Integer> HTTP_MAX_CONNECTIONS_PER_HOST = register(Setting.integer(
+            "lifeline.http.maxConnectionsPerHost", 30, 1, 10_000,
+            "HTTP requests in flight at once to one host:port; requests beyond it queue.",
+            "4 (30 per host)"));
+
+    public static final Setting<Integer> HTTP_MAX_CONNECTIONS = register(Setting.integer(
+            "lifeline.http.maxConnections", 100, 1, 100_000,
+            "HTTP requests in flight at once in the whole JVM; requests beyond it queue.",
+            "4 (100 in total)"));
+
+    public static final Setting<Duration> HTTP_ACQUIRE_TIMEOUT = register(Setting.duration(
+            "lifeline.http.acquireTimeout", "30s", "0ms", "1h",
+            "Longest a request queues under the HTTP caps before it fails with an IOException naming the host, the cap and the wait; 0 fails at once.",
+            "4 (total timeout 30 s)"));
+
+    public static final Setting<Duration> HTTP_KEEPALIVE = register(Setting.duration(
+            "lifeline.http.keepalive", "60s", "1s", "1h",
+            "Idle pooled HTTP connections are closed after this long (java.net.http; HttpURLConnection only if shorter than its own 5s), unless the application set the JDK's keep-alive properties itself.",
+            "4 (keep-alive 60 s)"));
+
     private Settings() {
     }
 

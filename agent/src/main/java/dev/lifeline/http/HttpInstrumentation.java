@@ -1,0 +1,109 @@
+package dev.lifeline.http;
+
+import dev.lifeline.config.LifelineConfig;
+import dev.lifeline.config.Settings;
+import dev.lifeline.log.LifelineLog;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.field.FieldDescription;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * The JDK HTTP clients Lifeline instruments, and the start-up work that must precede it: the JDK
+ * properties read when the client classes initialise, and the bridges (see {@link HttpBridge}).
+ *
+ * <p>Both target classes live in the JDK, so Byte Buddy's ignore rules need an exception for
+ * them ({@link #FACADE}, {@link #URL_CONNECTION}); they are loaded here, without initialising
+ * them, and retransformed explicitly: nothing else already loaded is looked at.
+ */
+public final class HttpInstrumentation {
+
+    public static final String FACADE = "jdk.internal.net.http.HttpClientFacade";
+    public static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+
+    private final List<Class<?>> targets;
+    private final FieldDescription send;
+    private final FieldDescription sendAsync;
+    private final FieldDescription getInputStream;
+
+    private HttpInstrumentation(List<Class<?>> targets, FieldDescription send, FieldDescription sendAsync,
+                                FieldDescription getInputStream) {
+        this.targets = targets;
+        this.send = send;
+        this.sendAsync = sendAsync;
+        this.getInputStream = getInputStream;
+    }
+
+    /**
+     * Applies the JDK property defaults, installs the {@link HttpRuntime} and defines the bridges.
+     * Fail-open per client: a JDK where a bridge cannot be made keeps that client uninstrumented.
+     */
+    public static HttpInstrumentation prepare(LifelineConfig config, Instrumentation instrumentation) {
+        JdkHttpProperties.apply(config.get(Settings.HTTP_KEEPALIVE), System.getProperties());
+        HttpRuntime.install(config, null);
+
+        List<Class<?>> targets = new ArrayList<>(2);
+        FieldDescription send = null;
+        FieldDescription sendAsync = null;
+        FieldDescription getInputStream = null;
+        try {
+            Class<?> facade = Class.forName(FACADE, false, ClassLoader.getPlatformClassLoader());
+            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, facade);
+            Class<?> bridge = HttpBridge.define(lookup, "send", "sendAsync");
+            HttpBridge.set(bridge, "send", JavaHttpClientInterceptor.SEND);
+            HttpBridge.set(bridge, "sendAsync", JavaHttpClientInterceptor.SEND_ASYNC);
+            send = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "send"));
+            sendAsync = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "sendAsync"));
+            targets.add(facade);
+        } catch (Throwable t) {
+            LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
+        }
+        try {
+            Class<?> connection = Class.forName(URL_CONNECTION, false, null);
+            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, connection);
+            UrlConnectionInternals.init(lookup, connection);
+            Class<?> bridge = HttpBridge.define(lookup, "getInputStream");
+            HttpBridge.set(bridge, "getInputStream", UrlConnectionInterceptor.GET_INPUT_STREAM);
+            getInputStream = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "getInputStream"));
+            targets.add(connection);
+        } catch (Throwable t) {
+            LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
+        }
+        return new HttpInstrumentation(Collections.unmodifiableList(targets), send, sendAsync, getInputStream);
+    }
+
+    /** The loaded JDK classes to retransform (already loaded: Lifeline loaded them to bridge them). */
+    public List<Class<?>> targets() {
+        return targets;
+    }
+
+    public AgentBuilder apply(AgentBuilder builder) {
+        ClassLoader agentLoader = HttpInstrumentation.class.getClassLoader();
+        if (send != null) {
+            builder = builder.type(named(FACADE))
+                    .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
+                            .bind(HttpBridge.Send.class, send)
+                            .bind(HttpBridge.SendAsync.class, sendAsync))
+                            .include(agentLoader)
+                            .advice(named("send").and(takesArguments(2)), JavaHttpClientAdvice.Send.class.getName())
+                            .advice(named("sendAsync").and(takesArguments(2)), JavaHttpClientAdvice.SendAsync.class.getName()));
+        }
+        if (getInputStream != null) {
+            builder = builder.type(named(URL_CONNECTION))
+                    .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
+                            .bind(HttpBridge.GetInputStream.class, getInputStream))
+                            .include(agentLoader)
+                            .advice(named("getInputStream").and(takesArguments(0)), UrlConnectionAdvice.class.getName()));
+        }
+        return builder;
+    }
+}
