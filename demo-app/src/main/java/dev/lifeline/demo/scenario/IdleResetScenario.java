@@ -1,0 +1,55 @@
+package dev.lifeline.demo.scenario;
+
+import dev.lifeline.demo.proxy.FaultProxy;
+import dev.lifeline.demo.report.RunRecord;
+import dev.lifeline.demo.report.ScenarioInfo;
+
+import java.time.Duration;
+
+/**
+ * Incident 2: pooled connections reused after an idle moment, which the other side has closed in
+ * the meantime. HikariCP itself validates a borrowed connection only when it has been idle more
+ * than 500 ms, so a connection killed after {@link #IDLE_LIMIT_MS} reaches the application.
+ */
+final class IdleResetScenario extends Scenario {
+
+    static final int IDLE_LIMIT_MS = 200;
+
+    @Override
+    public String name() {
+        return "idle-reset";
+    }
+
+    @Override
+    public ScenarioInfo info(DemoContext ctx) {
+        return new ScenarioInfo(name(), 2, "Reused pooled connections closed while idle",
+                "WinError 10054 (WSAECONNRESET, \"an existing connection was forcibly closed by the remote host\") on reused connections",
+                "The same error on Linux: ECONNRESET, Java's \"SocketException: Connection reset\" (pgjdbc SQLState 08006). The fault "
+                        + "proxy resets connections idle for more than " + IDLE_LIMIT_MS + " ms with SO_LINGER 0, a real RST, as a "
+                        + "NAT, load balancer or pooler does when its idle timer fires (PostgreSQL's idle_session_timeout does the same "
+                        + "with FATAL 57P05).",
+                "A HikariCP pool of 4 connections; 4 threads each run an insert or a read, then think for 0 to 500 ms "
+                        + "(from the seed) before the next, reusing pooled connections.",
+                "Validates a connection idle longer than lifeline.jdbc.validateAfterIdle before its next statement and swaps a "
+                        + "dead one for a fresh connection under the pool, so the statement never meets the reset; a read that fails "
+                        + "anyway is re-run, a write only when it provably was not sent.",
+                "earlier attempts attached to the exceptions the application caught (statements Lifeline re-ran successfully "
+                        + "are invisible to the application, so they are not counted).",
+                "lifeline.jdbc.validateAfterIdle=150ms");
+    }
+
+    @Override
+    public RunRecord run(DemoContext ctx, boolean agent) throws Exception {
+        ScenarioInfo info = info(ctx);
+        String run = ctx.runLabel(info, agent);
+        try (FaultProxy proxy = FaultProxy.start(ctx.database.host(), ctx.database.port())) {
+            proxy.closeIdleAfter(Duration.ofMillis(IDLE_LIMIT_MS));
+            DemoContext.ChildRun child = ctx.runChild(info, agent, JdbcAppWorkload.class,
+                    "url=" + DemoContext.plainUrl(ctx.database.urlVia(proxy.host(), proxy.port())),
+                    "run=" + run, "seed=" + ctx.seed, "mode=hikari", "poolSize=4", "threads=4",
+                    "ops=" + ctx.size(12, 40), "writePercent=50", "holdMs=5", "gapMinMs=0", "gapMaxMs=500");
+            return ctx.record(info, agent, child, child.acks().size(), ctx.checkJdbcWrites(run, child.acks()),
+                    child.resultInt("suppressed"), proxy.resetTotal());
+        }
+    }
+}
