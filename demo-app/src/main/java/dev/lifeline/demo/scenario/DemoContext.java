@@ -115,6 +115,8 @@ public final class DemoContext {
             done.set(true);
             progress.join();
         }
+        Files.write(dir.resolve("stdout.txt"), result.stdout, StandardCharsets.UTF_8);
+        Files.write(dir.resolve("stderr.txt"), result.stderr, StandardCharsets.UTF_8);
         if (result.lines("RESULT ").isEmpty()) {
             throw new IllegalStateException(scenario.name + " (" + (agent ? "with" : "without") + " agent) did not finish: " + result);
         }

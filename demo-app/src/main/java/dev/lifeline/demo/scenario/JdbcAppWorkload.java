@@ -17,13 +17,14 @@ import java.util.concurrent.CyclicBarrier;
 /**
  * The application of incidents 1, 2, 4 and 5, written the way the seed's applications were and
  * knowing nothing of Lifeline: threads doing reads and autocommit inserts, each operation either on
- * a connection of its own ({@code mode=driver}: the "no pool" of incident 4) or borrowed from a
- * HikariCP pool ({@code mode=hikari}). The plan of operations (which is a read, which a write,
+ * a connection of its own ({@code mode=driver}: the "no pool" of incident 4), borrowed from a
+ * HikariCP pool ({@code mode=hikari}), or on one connection per thread kept for the whole run and
+ * reopened only when it reports itself closed ({@code mode=reused}: incident 2). The plan of operations (which is a read, which a write,
  * the pauses) comes from the seed alone, so the run without and the run with the agent do the same
  * thing.
  *
  * <p>Arguments ({@code key=value}): url, dir (where {@link OperationLog} writes), run (a label
- * stored with each row), idBase, seed, mode (driver | hikari), poolSize (4), threads (8), ops per
+ * stored with each row), idBase, seed, mode (driver | hikari | reused), poolSize (4), threads (8), ops per
  * thread (10), writePercent (50), holdMs (20: each statement also sleeps this long on the server,
  * so connections overlap as real work does), bursts (false: when true, all threads start each
  * operation together, then pause burstPauseMs), gapMinMs / gapMaxMs (0: a pause between two
@@ -61,6 +62,7 @@ public final class JdbcAppWorkload {
             pool = new HikariDataSource(config);
         }
         HikariDataSource dataSource = pool;
+        boolean reuse = args.get("mode", "driver").equals("reused");
         CyclicBarrier burst = bursts ? new CyclicBarrier(threads, () -> sleep(burstPauseMs)) : null;
 
         try (OperationLog log = new OperationLog(args.get("dir"))) {
@@ -69,6 +71,7 @@ public final class JdbcAppWorkload {
                 int thread = t;
                 Thread worker = new Thread(() -> {
                     Random plan = new Random(seed * 1_000_003L + thread);
+                    Connection[] kept = new Connection[1];
                     for (int i = 0; i < ops; i++) {
                         boolean write = plan.nextInt(100) < writePercent;
                         long gap = gapMax > gapMin ? gapMin + plan.nextInt(gapMax - gapMin) : gapMin;
@@ -84,18 +87,25 @@ public final class JdbcAppWorkload {
                             sleep(gap);
                         }
                         long start = log.now();
-                        try (Connection connection = dataSource != null ? dataSource.getConnection() : DriverManager.getConnection(fullUrl)) {
-                            if (write) {
-                                insert(connection, id, run, holdSeconds);
-                                log.ok(start, true, String.valueOf(id));
-                            } else {
-                                read(connection, idBase, holdSeconds);
-                                log.ok(start, false, null);
+                        if (reuse) {
+                            try {
+                                // The usual "reconnect if closed" of an application that keeps its connection.
+                                if (kept[0] == null || kept[0].isClosed()) {
+                                    kept[0] = DriverManager.getConnection(fullUrl);
+                                }
+                                operate(kept[0], write, id, run, idBase, holdSeconds, log, start);
+                            } catch (SQLException e) {
+                                log.failed(start, write, e);
                             }
+                            continue;
+                        }
+                        try (Connection connection = dataSource != null ? dataSource.getConnection() : DriverManager.getConnection(fullUrl)) {
+                            operate(connection, write, id, run, idBase, holdSeconds, log, start);
                         } catch (SQLException e) {
                             log.failed(start, write, e);
                         }
                     }
+                    closeQuietly(kept[0]);
                 }, "app-" + t);
                 workers.add(worker);
                 worker.start();
@@ -106,6 +116,27 @@ public final class JdbcAppWorkload {
         } finally {
             if (pool != null) {
                 pool.close();
+            }
+        }
+    }
+
+    private static void operate(Connection connection, boolean write, long id, String run, long idBase,
+                                double holdSeconds, OperationLog log, long start) throws SQLException {
+        if (write) {
+            insert(connection, id, run, holdSeconds);
+            log.ok(start, true, String.valueOf(id));
+        } else {
+            read(connection, idBase, holdSeconds);
+            log.ok(start, false, null);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already gone
             }
         }
     }

@@ -63,6 +63,10 @@ final class OperationLog implements AutoCloseable {
         failed.increment();
         // Earlier attempts attached by a retrying layer are the retries the application can see.
         suppressed.add(error.getSuppressed().length);
+        if (failed.sum() <= 3) {
+            System.out.println("FAILURE type=" + error.getClass().getName() + " suppressed=" + error.getSuppressed().length
+                    + " message=" + String.valueOf(error.getMessage()).replace('\n', ' '));
+        }
         String state = error instanceof SQLException ? " SQLState " + ((SQLException) error).getSQLState() : "";
         String message = String.valueOf(error.getMessage()).replace('\n', ' ').replace('\r', ' ');
         if (message.length() > 160) {
