@@ -27,8 +27,8 @@ import java.util.concurrent.CyclicBarrier;
  * stored with each row), idBase, seed, mode (driver | hikari | reused), poolSize (4), threads (8), ops per
  * thread (10), writePercent (50), holdMs (20: each statement also sleeps this long on the server,
  * so connections overlap as real work does), bursts (false: when true, all threads start each
- * operation together, then pause burstPauseMs), gapMinMs / gapMaxMs (0: a pause between two
- * operations of a thread, drawn from the seed).
+ * operation together, then pause burstPauseMs), gapsMs (0-0: ranges such as 0-100,300-500 a
+ * thread's pause before each operation is drawn from, with the seed).
  */
 public final class JdbcAppWorkload {
 
@@ -47,8 +47,7 @@ public final class JdbcAppWorkload {
         double holdSeconds = args.getInt("holdMs", 20) / 1000.0;
         boolean bursts = Boolean.parseBoolean(args.get("bursts", "false"));
         long burstPauseMs = args.getLong("burstPauseMs", 200);
-        int gapMin = args.getInt("gapMinMs", 0);
-        int gapMax = args.getInt("gapMaxMs", 0);
+        int[][] gaps = gapRanges(args.get("gapsMs", "0-0"));
         String fullUrl = url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + args.get("applicationName", "demo-" + run);
 
         HikariDataSource pool = null;
@@ -74,7 +73,8 @@ public final class JdbcAppWorkload {
                     Connection[] kept = new Connection[1];
                     for (int i = 0; i < ops; i++) {
                         boolean write = plan.nextInt(100) < writePercent;
-                        long gap = gapMax > gapMin ? gapMin + plan.nextInt(gapMax - gapMin) : gapMin;
+                        int[] range = gaps[plan.nextInt(gaps.length)];
+                        long gap = range[0] + plan.nextInt(range[1] - range[0] + 1);
                         long id = idBase + thread * 100_000L + i;
                         if (burst != null) {
                             try {
@@ -118,6 +118,17 @@ public final class JdbcAppWorkload {
                 pool.close();
             }
         }
+    }
+
+    /** "0-100,300-500": think times drawn from one of these ranges (ms), each range equally likely. */
+    private static int[][] gapRanges(String text) {
+        String[] parts = text.split(",");
+        int[][] ranges = new int[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            String[] bounds = parts[i].trim().split("-");
+            ranges[i] = new int[]{Integer.parseInt(bounds[0]), Integer.parseInt(bounds[bounds.length - 1])};
+        }
+        return ranges;
     }
 
     private static void operate(Connection connection, boolean write, long id, String run, long idBase,

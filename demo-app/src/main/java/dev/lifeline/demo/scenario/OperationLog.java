@@ -66,6 +66,7 @@ final class OperationLog implements AutoCloseable {
         if (failed.sum() <= 3) {
             System.out.println("FAILURE type=" + error.getClass().getName() + " suppressed=" + error.getSuppressed().length
                     + " message=" + String.valueOf(error.getMessage()).replace('\n', ' '));
+            error.printStackTrace(); // the run's stderr.txt keeps the first few in full
         }
         String state = error instanceof SQLException ? " SQLState " + ((SQLException) error).getSQLState() : "";
         String message = String.valueOf(error.getMessage()).replace('\n', ' ').replace('\r', ' ');
