@@ -103,8 +103,8 @@ public final class HtmlReport {
     /** Success rate per scenario: a red bar without the agent, a green one with it. */
     private static String successChart(Map<String, List<RunRecord>> byScenario) {
         int rowHeight = 46;
-        int left = 230;
-        int width = 900;
+        int left = 330;
+        int width = 1000;
         int barWidth = width - left - 70;
         int height = 40 + rowHeight * byScenario.size();
         StringBuilder svg = new StringBuilder();
@@ -118,7 +118,7 @@ public final class HtmlReport {
         int y = 28;
         for (List<RunRecord> pair : byScenario.values()) {
             ScenarioInfo s = pair.get(0).scenario;
-            svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%d. %s</text>", y + 19, s.incident, esc(shorten(s.title, 34))));
+            svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%d. %s</text>", y + 19, s.incident, esc(shorten(s.title, 52))));
             int barY = y + 4;
             for (RunRecord r : pair) {
                 double w = barWidth * r.successRate() / 100.0;
