@@ -1,0 +1,38 @@
+package dev.lifeline.demo.scenario;
+
+import dev.lifeline.demo.report.RunRecord;
+import dev.lifeline.demo.report.ScenarioInfo;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One incident from DESIGN.md's table, reproduced: the fault, the application's workload, and how
+ * a run is measured. {@link #run} is called twice, without and then with the agent; both runs
+ * execute the same plan of operations (same seed).
+ */
+public abstract class Scenario {
+
+    /** What the report and the table say about this incident. */
+    public abstract ScenarioInfo info(DemoContext ctx);
+
+    /** Runs the workload once, faults injected, and measures it against the database. */
+    public abstract RunRecord run(DemoContext ctx, boolean agent) throws Exception;
+
+    /** The five incidents, in the order of DESIGN.md's table. */
+    public static List<Scenario> all() {
+        return Arrays.asList(new BurstScenario(), new IdleResetScenario(), new KvServerErrorScenario(),
+                new UnboundedScenario(), new PoolerScenario());
+    }
+
+    public static String names() {
+        StringBuilder names = new StringBuilder();
+        for (Scenario s : all()) {
+            names.append(names.length() == 0 ? "" : ", ").append(s.name());
+        }
+        return names.toString();
+    }
+
+    /** The name accepted by {@code --scenario}. */
+    public abstract String name();
+}
