@@ -1,12 +1,15 @@
 package dev.lifeline.boot;
 
+import dev.lifeline.breaker.BreakerConfig;
 import dev.lifeline.config.LifelineConfig;
+import dev.lifeline.config.Settings;
 import dev.lifeline.http.HttpInstrumentation;
-import dev.lifeline.jdbc.JdbcEvents;
 import dev.lifeline.jdbc.JdbcInstrumentation;
 import dev.lifeline.jdbc.JdbcRuntime;
 import dev.lifeline.log.LifelineLog;
-import dev.lifeline.retry.RetryListener;
+import dev.lifeline.metrics.Kind;
+import dev.lifeline.metrics.MetricsInstrumentation;
+import dev.lifeline.metrics.Observability;
 
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -42,7 +45,14 @@ final class Installer {
         // so the application's own Byte Buddy, if any, is not affected.
         System.setProperty("net.bytebuddy.safe", "true");
 
-        JdbcRuntime.install(config, RetryListener.NONE, JdbcEvents.NONE);
+        BreakerConfig breaker = config.get(Settings.BREAKER_ENABLED)
+                ? BreakerConfig.of(config.get(Settings.BREAKER_FAILURE_RATIO), config.get(Settings.BREAKER_MINIMUM_CALLS),
+                        config.get(Settings.BREAKER_WINDOW), config.get(Settings.BREAKER_OPEN_DURATION),
+                        config.get(Settings.BREAKER_HALF_OPEN_PROBES))
+                : BreakerConfig.DISABLED;
+        Observability observability = Observability.start(config.get(Settings.ADMIN_PORT), breaker,
+                config.get(Settings.STRICT));
+        JdbcRuntime.install(config, observability.retryListener(Kind.JDBC), observability.jdbcEvents());
         // Before the builder: loads the two JDK HTTP classes (not initialised) and bridges them.
         HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation);
         boolean retransformHttp = !http.targets().isEmpty();
@@ -66,6 +76,7 @@ final class Installer {
             builder = builder.with(AgentBuilder.RedefinitionStrategy.DISABLED);
         }
         builder = JdbcInstrumentation.apply(builder);
+        builder = MetricsInstrumentation.apply(builder);
         builder = http.apply(builder);
         builder.installOn(instrumentation);
     }

@@ -128,6 +128,44 @@ public final class Settings {
             "Idle pooled HTTP connections are closed after this long (java.net.http; HttpURLConnection only if shorter than its own 5s), unless the application set the JDK's keep-alive properties itself.",
             "4 (keep-alive 60 s)"));
 
+    // ---------------------------------------------------------------- observability (issue 7)
+
+    public static final Setting<Integer> ADMIN_PORT = register(Setting.integer(
+            "lifeline.admin.port", 0, 0, 65535,
+            "Port of the loopback-only (127.0.0.1) admin endpoint serving GET /health (JSON) and GET /metrics (Prometheus text); 0 turns it off.",
+            "3, 4 (GET /health, pool statistics)"));
+
+    public static final Setting<Boolean> BREAKER_ENABLED = register(Setting.bool(
+            "lifeline.breaker.enabled", true,
+            "Open a circuit breaker per target when too many calls fail for want of the target, so callers fail fast instead of piling up.",
+            "3 (KV API failing while its database hiccups)"));
+
+    public static final Setting<Double> BREAKER_FAILURE_RATIO = register(Setting.ratio(
+            "lifeline.breaker.failureRatio", 0.5,
+            "The breaker opens when at least this fraction of the calls in its window failed because the target was unavailable.",
+            "3"));
+
+    public static final Setting<Integer> BREAKER_MINIMUM_CALLS = register(Setting.integer(
+            "lifeline.breaker.minimumCalls", 20, 1, 1_000_000,
+            "Calls the window must hold before the failure ratio can open the breaker, so a quiet target is not cut off by two failures.",
+            "3"));
+
+    public static final Setting<Duration> BREAKER_WINDOW = register(Setting.duration(
+            "lifeline.breaker.window", "10s", "1s", "10m",
+            "How far back the breaker counts calls and failures (a sliding window of ten buckets).",
+            "3"));
+
+    public static final Setting<Duration> BREAKER_OPEN_DURATION = register(Setting.duration(
+            "lifeline.breaker.openDuration", "10s", "100ms", "10m",
+            "How long an open breaker fails calls fast before it lets probe calls through.",
+            "3"));
+
+    public static final Setting<Integer> BREAKER_HALF_OPEN_PROBES = register(Setting.integer(
+            "lifeline.breaker.halfOpenProbes", 3, 1, 1000,
+            "Calls let through after the open duration; the breaker closes when all of them succeed and opens again when one fails.",
+            "3"));
+
+
     private Settings() {
     }
 

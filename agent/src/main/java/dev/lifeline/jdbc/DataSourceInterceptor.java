@@ -1,8 +1,10 @@
 package dev.lifeline.jdbc;
 
 import dev.lifeline.log.LifelineLog;
+import dev.lifeline.metrics.TargetHealth;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 
 /**
@@ -35,9 +37,15 @@ public final class DataSourceInterceptor {
             LifelineLog.internalError("DataSource target", e);
             return null;
         }
+        TargetHealth health = target.health;
+        if (!health.tryAcquirePermission()) {
+            // The breaker is open: fail fast instead of queueing in the pool for its full timeout.
+            throw new SQLTransientConnectionException(health.rejectionMessage(), "08001");
+        }
         scope.depth++;
+        boolean reported = false;
         try {
-            return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
+            Object connection = runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
                 scope.runOriginalNext = true;
                 try {
                     return withCredentials ? dataSource.getConnection(user, password) : dataSource.getConnection();
@@ -45,13 +53,23 @@ public final class DataSourceInterceptor {
                     scope.runOriginalNext = false;
                 }
             });
-        } catch (SQLException | RuntimeException | Error e) {
+            health.onSuccess();
+            reported = true;
+            return connection;
+        } catch (SQLException e) {
+            health.onFailure(e, JdbcFailureClassifier.ACQUIRE.isRetryable(e));
+            reported = true;
+            throw e;
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
             LifelineLog.internalError("DataSource.getConnection retry", e);
             return null;
         } finally {
             scope.depth--;
+            if (!reported) {
+                health.onFailure(null, false);
+            }
         }
     }
 }

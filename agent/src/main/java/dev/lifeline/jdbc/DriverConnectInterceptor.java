@@ -2,10 +2,12 @@ package dev.lifeline.jdbc;
 
 import dev.lifeline.limit.ConnectionCap;
 import dev.lifeline.log.LifelineLog;
+import dev.lifeline.metrics.TargetHealth;
 
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -52,9 +54,16 @@ public final class DriverConnectInterceptor {
         }
 
         boolean outermost = scope.depth == 0;
+        TargetHealth health = target.health;
+        // The breaker is consulted once per application call (the outermost one). An open breaker
+        // fails fast with the type HikariCP uses for "no connection now".
+        if (outermost && !health.tryAcquirePermission()) {
+            throw new SQLTransientConnectionException(health.rejectionMessage(), "08001");
+        }
         scope.depth++;
         ConnectionCap.Slot slot = null;
         boolean handedOver = false;
+        boolean reported = !outermost;
         try {
             slot = acquireSlot(runtime, target);
             ConnectionCap.Slot held = slot;
@@ -69,10 +78,20 @@ public final class DriverConnectInterceptor {
                 // need no retry budget on top: at most maxConnections attempts are ever in flight.
                 connection = runtime.retrier.call(target.name, null, runtime.acquireClassifier,
                         attemptNumber -> attempt(scope, driver, url, info, target, held));
+                health.onSuccess();
+                reported = true;
             }
             handedOver = connection != DECLINED;
             return connection;
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (SQLException e) {
+            if (!reported) {
+                // Unavailable is what acquisition retries (class 08, 53300, 57P03, refusals,
+                // sockets); a full cap or a bad password says nothing about the server's health.
+                health.onFailure(e, !(e instanceof CapTimeoutException) && JdbcFailureClassifier.ACQUIRE.isRetryable(e));
+                reported = true;
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
             // Driver.connect declares only SQLException; anything else came from Lifeline itself.
@@ -82,6 +101,9 @@ public final class DriverConnectInterceptor {
             scope.depth--;
             if (slot != null && !handedOver) {
                 slot.release();
+            }
+            if (!reported) {
+                health.onFailure(null, false);
             }
         }
     }
@@ -147,7 +169,9 @@ public final class DriverConnectInterceptor {
         ConnectionCap cap = target.cap;
         ConnectionCap.Slot slot;
         try {
+            long waitStart = System.nanoTime();
             slot = cap.acquire(runtime.acquireTimeoutNanos);
+            target.health.capWaited(System.nanoTime() - waitStart, slot != null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("lifeline: interrupted while waiting for a connection slot to "
