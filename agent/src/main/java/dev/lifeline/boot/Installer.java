@@ -54,7 +54,8 @@ final class Installer {
                 config.get(Settings.STRICT));
         JdbcRuntime.install(config, observability.retryListener(Kind.JDBC), observability.jdbcEvents());
         // Before the builder: loads the two JDK HTTP classes (not initialised) and bridges them.
-        HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation);
+        HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation,
+                observability.retryListener(Kind.HTTP));
         boolean retransformHttp = !http.targets().isEmpty();
 
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))

@@ -2,6 +2,7 @@ package dev.lifeline.http;
 
 import dev.lifeline.config.LifelineConfig;
 import dev.lifeline.config.Settings;
+import dev.lifeline.retry.RetryListener;
 import dev.lifeline.log.LifelineLog;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -47,9 +48,10 @@ public final class HttpInstrumentation {
      * Applies the JDK property defaults, installs the {@link HttpRuntime} and defines the bridges.
      * Fail-open per client: a JDK where a bridge cannot be made keeps that client uninstrumented.
      */
-    public static HttpInstrumentation prepare(LifelineConfig config, Instrumentation instrumentation) {
+    public static HttpInstrumentation prepare(LifelineConfig config, Instrumentation instrumentation,
+                                              RetryListener listener) {
         JdkHttpProperties.apply(config.get(Settings.HTTP_KEEPALIVE), System.getProperties());
-        HttpRuntime.install(config, null);
+        HttpRuntime.install(config, listener);
 
         List<Class<?>> targets = new ArrayList<>(2);
         FieldDescription send = null;

@@ -1,5 +1,9 @@
 package dev.lifeline.http;
 
+import dev.lifeline.metrics.Kind;
+import dev.lifeline.metrics.Observability;
+import dev.lifeline.metrics.TargetHealth;
+
 import dev.lifeline.retry.RetryBudget;
 
 import java.util.concurrent.CompletableFuture;
@@ -17,12 +21,37 @@ final class HttpTarget {
     final RequestCap hostCap;
     final RequestCap totalCap;
     final RetryBudget budget;
+    /** Counters, breaker and last failure of this host, for /health, /metrics and fail-fast. */
+    final TargetHealth health;
 
     HttpTarget(String name, RequestCap hostCap, RequestCap totalCap, RetryBudget budget) {
         this.name = name;
         this.hostCap = hostCap;
         this.totalCap = totalCap;
         this.budget = budget;
+        this.health = Observability.current().target(Kind.HTTP, name, null);
+    }
+
+    /**
+     * The breaker's answer before a call: an open breaker fails the call at once with the type a
+     * client of a refused host sees, so existing handlers keep working.
+     */
+    void checkBreaker() throws java.net.ConnectException {
+        if (!health.tryAcquirePermission()) {
+            throw new java.net.ConnectException(health.rejectionMessage());
+        }
+    }
+
+    /** Reports how a permitted call ended: unavailable means a transport failure or a retryable status. */
+    void reportOutcome(Throwable failure, int status, boolean retryableStatus) {
+        if (failure != null) {
+            health.onFailure(failure, HttpFailures.transport(failure));
+        } else if (retryableStatus) {
+            health.recordHttpStatus(status);
+            health.onFailure(null, true);
+        } else {
+            health.onSuccess();
+        }
     }
 
     /** Takes both slots, waiting at most {@code timeoutNanos} in all. */

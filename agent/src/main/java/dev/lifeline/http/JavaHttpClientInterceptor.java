@@ -123,8 +123,10 @@ final class JavaHttpClientInterceptor {
             FailureClassifier classifier = failure -> failure instanceof RetryableStatus
                     ? ((RetryableStatus) failure).fitsDeadline(start, runtime.deadlineNanos)
                     : RetryRules.retriesFailure(scope, failure);
+            target.checkBreaker();
+            boolean reported = false;
             try {
-                return runtime.retrier.call(target.name, target.budget, classifier, attempt -> {
+                Object result = runtime.retrier.call(target.name, target.budget, classifier, attempt -> {
                     RetryableStatus previous = pending[0];
                     if (previous != null) {
                         pending[0] = null;
@@ -147,8 +149,22 @@ final class JavaHttpClientInterceptor {
                     }
                     return response;
                 });
+                int status = ((HttpResponse<?>) result).statusCode();
+                target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
+                reported = true;
+                return result;
             } catch (RetryableStatus lastRealResponse) {
+                target.reportOutcome(null, lastRealResponse.status, true);
+                reported = true;
                 return lastRealResponse.response;
+            } catch (Exception e) {
+                target.reportOutcome(e, 0, false);
+                reported = true;
+                throw e;
+            } finally {
+                if (!reported) {
+                    target.reportOutcome(null, 0, false);
+                }
             }
         }
     }

@@ -85,9 +85,9 @@ public final class DriverConnectInterceptor {
             return connection;
         } catch (SQLException e) {
             if (!reported) {
-                // Unavailable is what acquisition retries (class 08, 53300, 57P03, refusals,
-                // sockets); a full cap or a bad password says nothing about the server's health.
-                health.onFailure(e, !(e instanceof CapTimeoutException) && JdbcFailureClassifier.ACQUIRE.isRetryable(e));
+                // An outage is what acquisition retries, less a server at its client limit; a full
+                // cap or a bad password says nothing about the server's health.
+                health.onFailure(e, !(e instanceof CapTimeoutException) && JdbcFailureClassifier.isOutage(e));
                 reported = true;
             }
             throw e;

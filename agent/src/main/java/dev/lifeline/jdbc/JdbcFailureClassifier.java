@@ -55,6 +55,20 @@ public final class JdbcFailureClassifier implements FailureClassifier {
      * "pooler refused client (Supavisor)", "pool timeout (connection refused)". Built from fixed
      * words and SQLStates only: server messages may name users and are never copied.
      */
+    /**
+     * True when the failure says the target is down or unreachable, the kind of failure a circuit
+     * breaker counts. A server or pooler at its client limit (53300, the poolers' refusals) is up
+     * and answering: the cap and the retries handle that, and opening a breaker would only turn a
+     * queue into errors.
+     */
+    public static boolean isOutage(Throwable failure) {
+        if (!ACQUIRE.isRetryable(failure)) {
+            return false;
+        }
+        String reason = describe(failure);
+        return !(reason.startsWith("too many clients") || reason.startsWith("pooler refused"));
+    }
+
     public static String describe(Throwable failure) {
         if (failure == null) {
             return "unknown failure";

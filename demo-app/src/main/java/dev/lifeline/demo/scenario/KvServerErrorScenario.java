@@ -19,10 +19,12 @@ final class KvServerErrorScenario extends Scenario {
     static final long HICCUP_EVERY_MS = 500;
     static final long HICCUP_MS = 100;
     /**
-     * Agent arguments for the HTTP client. Empty: the defaults are meant to cover incident 3 (500
-     * on idempotent requests). Set e.g. the HTTP 500 switch here if HTTP support ends up needing it.
+     * Agent arguments for the HTTP client. Six threads meet each 100 ms hiccup together, so the
+     * retry budget's floor is raised to let all six retry (the default floor of 3 would fail the
+     * other three at once), and five attempts make the jittered waits outlast the hiccup
+     * (incident 3's hand-written fix used 2 retries at fixed 100/200 ms).
      */
-    static final String AGENT_ARGUMENTS = "";
+    static final String AGENT_ARGUMENTS = "lifeline.retry.maxAttempts=5,lifeline.retry.budgetMinConcurrent=6";
 
     @Override
     public String name() {
