@@ -301,8 +301,12 @@ final class LifelineConnection implements InvocationHandler {
         }
     }
 
-    long idleNanos() {
-        return System.nanoTime() - lastUsedNanos;
+    /**
+     * Idle time counts from the end of the last statement, not its start: a long statement followed
+     * by a short pause must not look idle.
+     */
+    void markUsed() {
+        lastUsedNanos = System.nanoTime();
     }
 
     static void closeQuietly(AutoCloseable closeable) {

@@ -232,8 +232,11 @@ final class LifelineStatement implements InvocationHandler {
             return invokeOn(physical, method, args);
         }
         try {
-            return invokeOn(physical, method, args);
+            Object result = invokeOn(physical, method, args);
+            owner.markUsed();
+            return result;
         } catch (SQLException failure) {
+            owner.markUsed();
             try {
                 return decideAndThrow(runtime, failure, args, connection, traits, autoCommit, idleBefore, thread, outcome);
             } catch (RuntimeException bug) {
