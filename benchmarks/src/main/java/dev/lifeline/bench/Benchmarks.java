@@ -34,7 +34,7 @@ import java.util.jar.Manifest;
  * Prints the markdown for BENCHMARKS.md and writes it to {@code benchmarks/target/benchmark-results.md}.
  *
  * <pre>java -jar benchmarks/target/lifeline-benchmarks.jar [--rounds 5] [--warmup-ms 3000]
- *     [--measure-ms 4000] [--startup-runs 10] [--recovery-rounds 3] [--outage-ms 2000]
+ *     [--measure-ms 3000] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
  *     [--only startup,throughput,recovery]</pre>
  */
 public final class Benchmarks {
@@ -55,8 +55,8 @@ public final class Benchmarks {
     private Benchmarks(String[] args) {
         options.put("rounds", "5");
         options.put("warmup-ms", "3000");
-        options.put("measure-ms", "4000");
-        options.put("startup-runs", "10");
+        options.put("measure-ms", "3000");
+        options.put("startup-runs", "8");
         options.put("recovery-rounds", "3");
         options.put("outage-ms", "2000");
         options.put("only", "startup,throughput,recovery");
@@ -102,7 +102,9 @@ public final class Benchmarks {
             }
         }
         line("");
-        line(String.format(Locale.ROOT, "_Whole run: %.1f min._", (System.nanoTime() - began) / 60e9));
+        line(String.format(Locale.ROOT, "_Whole run: %.1f min; load average at the end (1/5/15 min): %s._",
+                (System.nanoTime() - began) / 60e9, loadAverage()));
+        flushProgress();
         Path out = Paths.get(options.get("out"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.write(out, report.toString().getBytes(StandardCharsets.UTF_8));
@@ -133,7 +135,18 @@ public final class Benchmarks {
         line("| Lifeline | " + ChildJvm.agentJar().getFileName() + ", default settings unless stated |");
         line("| OpenTelemetry | opentelemetry-javaagent " + openTelemetryVersion() + ", `-Dotel.{traces,metrics,logs}.exporter=none` |");
         line("| PostgreSQL | embedded 14 (io.zonky), loopback, `synchronous_commit=off` |");
+        line("| load average at start (1/5/15 min) | " + loadAverage() + " |");
         line("| options | `" + options.toString().replace("{", "").replace("}", "").replace("out=" + options.get("out"), "").replaceAll(", $", "") + "` |");
+    }
+
+    /** Other processes on a shared machine are the main source of noise: say how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readAllLines(Paths.get("/proc/loadavg"), StandardCharsets.US_ASCII).get(0).split(" ");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
     }
 
     private static String openTelemetryVersion() {
@@ -296,6 +309,24 @@ public final class Benchmarks {
         }
 
         line("");
+        line("### Client CPU time per call, no failures");
+        line("");
+        line("CPU time of the whole application process (all its threads: callers, HTTP selector, JIT, GC) in the measured window divided by its calls, µs, median over rounds. "
+                + "Unlike wall-clock throughput this hardly moves when other processes share the machine, so it is the steadier measure of what the agent adds to each call.");
+        line("");
+        line("| workload | no agent | Lifeline (added) | Lifeline ratio | OpenTelemetry (added) | OpenTelemetry ratio |");
+        line("|---|---:|---:|---:|---:|---:|");
+        for (String w : WORKLOADS) {
+            double b = Stats.median(figure(results.get(base).get(w), "cpu_ns_per_call")) / 1000.0;
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", WORKLOAD_TITLES.get(w), b));
+            for (Setup setup : setups.subList(1, setups.size())) {
+                double v = Stats.median(figure(results.get(setup).get(w), "cpu_ns_per_call")) / 1000.0;
+                row.append(String.format(Locale.ROOT, " %.1f (%+.1f) | %.2f |", v, v - b, v / b));
+            }
+            line(row.toString());
+        }
+
+        line("");
         line("### Per-call latency, no failures");
         line("");
         line("p50 and p99 of every call in the measured windows (µs), median over rounds; added = minus the no-agent figure.");
@@ -394,7 +425,8 @@ public final class Benchmarks {
         StringBuilder s = new StringBuilder();
         for (String l : result.lines("RESULT workload=")) {
             Map<String, String> f = parse(l.substring("RESULT ".length()));
-            s.append(String.format(Locale.ROOT, "%s=%.0f/s ", f.get("workload"), Double.parseDouble(f.get("ops_per_s"))));
+            s.append(String.format(Locale.ROOT, "%s=%.0f/s (%.1f µs CPU) ", f.get("workload"), Double.parseDouble(f.get("ops_per_s")),
+                    Double.parseDouble(f.get("cpu_ns_per_call")) / 1000.0));
         }
         return s.toString().trim();
     }

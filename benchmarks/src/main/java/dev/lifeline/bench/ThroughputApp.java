@@ -25,13 +25,21 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>For each workload: its threads run for the warm-up, then for the measured window, in a
  * fixed-duration loop; every call in the window is timed. Prints one line per workload:
- * {@code RESULT workload=select threads=2 calls=.. seconds=.. ops_per_s=.. p50_ns=.. p99_ns=.. errors=..}.
+ * {@code RESULT workload=select threads=2 calls=.. seconds=.. ops_per_s=.. p50_ns=.. p99_ns=.. cpu_ns_per_call=.. errors=..}.
  *
  * <pre>ThroughputApp jdbcUrl httpUrl warmupMs measureMs select,insert,http</pre>
  */
 public final class ThroughputApp {
 
     /** One call of the workload. */
+    /**
+     * CPU time of this whole process (worker threads, the HTTP client's selector thread, JIT, GC):
+     * what the agent costs per call, and unlike wall time hardly moved by other processes on a
+     * shared machine.
+     */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
     interface Call {
         void run() throws Exception;
     }
@@ -124,10 +132,12 @@ public final class ThroughputApp {
         }
         workers.forEach(Thread::start);
         Thread.sleep(warmupMs);
+        long cpuStarted = PROCESS.getProcessCpuTime();
         window.startedNanos = System.nanoTime();
         window.measuring = true;
         Thread.sleep(measureMs);
         long endedNanos = System.nanoTime();
+        long cpuNanos = PROCESS.getProcessCpuTime() - cpuStarted;
         window.stop = true;
         for (Thread worker : workers) {
             worker.join();
@@ -138,9 +148,9 @@ public final class ThroughputApp {
         }
         long[] sorted = LatencyRecorder.sortedUnion(recorders);
         double seconds = (endedNanos - window.startedNanos) / 1e9;
-        System.out.printf(Locale.ROOT, "RESULT workload=%s threads=%d calls=%d seconds=%.3f ops_per_s=%.1f p50_ns=%d p99_ns=%d errors=%d%n",
+        System.out.printf(Locale.ROOT, "RESULT workload=%s threads=%d calls=%d seconds=%.3f ops_per_s=%.1f p50_ns=%d p99_ns=%d cpu_ns_per_call=%.0f errors=%d%n",
                 name, threads, calls, seconds, calls / seconds,
-                Stats.percentile(sorted, 50), Stats.percentile(sorted, 99), errors.get());
+                Stats.percentile(sorted, 50), Stats.percentile(sorted, 99), (double) cpuNanos / calls, errors.get());
         if (firstError.get() != null) {
             System.out.println("FIRST_ERROR " + firstError.get());
         }
