@@ -1,0 +1,455 @@
+package dev.lifeline.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.lifeline.demo.db.Database;
+import dev.lifeline.demo.run.ChildJvm;
+import dev.lifeline.demo.workload.SmallJdbcApp;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.jar.Manifest;
+
+/**
+ * One command for every figure of issue 8, side by side in one run: no agent, Lifeline, and the
+ * OpenTelemetry Java agent with exporters off. Every figure comes from child JVMs started in
+ * rotating order (round 1: none, Lifeline, OTel; round 2: Lifeline, OTel, none; ...), so a noisy
+ * neighbour on a shared machine hits all of them alike; medians across rounds are reported.
+ * Prints the markdown for BENCHMARKS.md and writes it to {@code benchmarks/target/benchmark-results.md}.
+ *
+ * <pre>java -jar benchmarks/target/lifeline-benchmarks.jar [--rounds 5] [--warmup-ms 3000]
+ *     [--measure-ms 3000] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
+ *     [--only startup,throughput,recovery]</pre>
+ */
+public final class Benchmarks {
+
+    private static final String[] WORKLOADS = {"select", "insert", "http"};
+    private static final Map<String, String> WORKLOAD_TITLES = Map.of(
+            "select", "SELECT 1 via HikariCP, 2 threads",
+            "insert", "autocommit INSERT via HikariCP, 1 thread",
+            "http", "HTTP GET on loopback (java.net.http), 1 thread");
+
+    private final Map<String, String> options = new LinkedHashMap<>();
+    private final StringBuilder report = new StringBuilder();
+
+    public static void main(String[] args) throws Exception {
+        new Benchmarks(args).run();
+    }
+
+    private Benchmarks(String[] args) {
+        options.put("rounds", "5");
+        options.put("warmup-ms", "3000");
+        options.put("measure-ms", "3000");
+        options.put("startup-runs", "8");
+        options.put("recovery-rounds", "3");
+        options.put("outage-ms", "2000");
+        options.put("only", "startup,throughput,recovery");
+        options.put("out", Files.isDirectory(Paths.get("benchmarks/target")) ? "benchmarks/target/benchmark-results.md" : "target/benchmark-results.md");
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i].replaceFirst("^--", "");
+            if (!options.containsKey(key) || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option or missing value: " + args[i] + "; known: " + options.keySet());
+            }
+            options.put(key, args[++i]);
+        }
+    }
+
+    private int intOption(String key) {
+        return Integer.parseInt(options.get(key));
+    }
+
+    private void run() throws Exception {
+        // Read once by the JDK's server when its class initialises: set before the server exists.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        List<String> only = Arrays.asList(options.get("only").split(","));
+        long began = System.nanoTime();
+        machine();
+        Map<String, String> serverSettings = new LinkedHashMap<>();
+        // Commits are not flushed to disk: the insert is then CPU-bound, the harshest case for an
+        // agent's per-call cost (with fsync the disk hides it).
+        serverSettings.put("synchronous_commit", "off");
+        try (Database database = Database.embedded(serverSettings)) {
+            try (Connection admin = database.admin(); Statement st = admin.createStatement()) {
+                st.execute("create table if not exists bench_insert(id bigserial primary key, v bigint not null)");
+            }
+            List<Setup> setups = List.of(Setup.none(), Setup.lifeline("Lifeline", ""), Setup.openTelemetry());
+            if (only.contains("startup")) {
+                // A diagnostic row: the agent loaded and its settings read, but nothing installed,
+                // so the difference to "Lifeline" is what installing the transformers costs.
+                List<Setup> withDiagnostic = new ArrayList<>(setups);
+                withDiagnostic.add(2, Setup.lifeline("Lifeline, `enabled=false`", "lifeline.enabled=false"));
+                startup(database, withDiagnostic);
+            }
+            if (only.contains("throughput")) {
+                throughput(database, setups);
+            }
+            if (only.contains("recovery")) {
+                recovery(database, List.of(Setup.none(), Setup.lifeline("Lifeline", ""),
+                        Setup.lifeline("Lifeline, `retry.maxAttempts=10`", "lifeline.retry.maxAttempts=10"),
+                        Setup.openTelemetry()));
+            }
+        }
+        line("");
+        line(String.format(Locale.ROOT, "_Whole run: %.1f min; load average at the end (1/5/15 min): %s._",
+                (System.nanoTime() - began) / 60e9, loadAverage()));
+        flushProgress();
+        Path out = Paths.get(options.get("out"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.write(out, report.toString().getBytes(StandardCharsets.UTF_8));
+        progress("written to " + out.toAbsolutePath());
+    }
+
+    // ------------------------------------------------------------------------------ machine
+
+    private void machine() throws Exception {
+        String cpu = "unknown";
+        Path cpuinfo = Paths.get("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            for (String l : Files.readAllLines(cpuinfo, StandardCharsets.UTF_8)) {
+                if (l.startsWith("model name")) {
+                    cpu = l.substring(l.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        }
+        line("| | |");
+        line("|---|---|");
+        line("| date | " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceFirst("\\.\\d+", "") + " |");
+        line("| processors (nproc) | " + Runtime.getRuntime().availableProcessors() + " |");
+        line("| CPU | " + cpu + " |");
+        line("| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ") |");
+        line("| OS | " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch") + " |");
+        line("| child JVMs | `-Xmx256m -XX:+UseG1GC`, same class path; only the agent differs |");
+        line("| Lifeline | " + ChildJvm.agentJar().getFileName() + ", default settings unless stated |");
+        line("| OpenTelemetry | opentelemetry-javaagent " + openTelemetryVersion() + ", `-Dotel.{traces,metrics,logs}.exporter=none` |");
+        line("| PostgreSQL | embedded 14 (io.zonky), loopback, `synchronous_commit=off` |");
+        line("| load average at start (1/5/15 min) | " + loadAverage() + " |");
+        line("| options | `" + options.toString().replace("{", "").replace("}", "").replace("out=" + options.get("out"), "").replaceAll(", $", "") + "` |");
+    }
+
+    /** Other processes on a shared machine are the main source of noise: say how busy it was. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readAllLines(Paths.get("/proc/loadavg"), StandardCharsets.US_ASCII).get(0).split(" ");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String openTelemetryVersion() {
+        try {
+            // The runner's own manifest names the version the build copied.
+            var urls = Benchmarks.class.getClassLoader().getResources("META-INF/MANIFEST.MF");
+            while (urls.hasMoreElements()) {
+                try (var s = urls.nextElement().openStream()) {
+                    String v = new Manifest(s).getMainAttributes().getValue("OpenTelemetry-Javaagent-Version");
+                    if (v != null) {
+                        return v;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // fall through
+        }
+        return "(version unknown)";
+    }
+
+    // ------------------------------------------------------------------------------ start-up
+
+    private void startup(Database database, List<Setup> setups) throws Exception {
+        int runs = intOption("startup-runs");
+        progress("start-up: " + runs + " rounds of " + setups.size() + " child JVMs");
+        Map<Setup, List<Double>> wall = new LinkedHashMap<>();
+        Map<Setup, List<Double>> rss = new LinkedHashMap<>();
+        for (Setup setup : setups) {
+            wall.put(setup, new ArrayList<>());
+            rss.put(setup, new ArrayList<>());
+            // One warm-up each: file-system caches, the agent jar read once, the server's first connection.
+            smallApp(setup, database);
+        }
+        for (int round = 0; round < runs; round++) {
+            for (Setup setup : rotated(setups, round)) {
+                ChildJvm.Result result = smallApp(setup, database);
+                wall.get(setup).add((double) result.elapsedMs);
+                for (String l : result.stdout) {
+                    if (l.startsWith("PEAK_RSS_KB=")) {
+                        rss.get(setup).add(Long.parseLong(l.substring("PEAK_RSS_KB=".length())) / 1024.0);
+                    }
+                }
+            }
+        }
+        Setup base = setups.get(0);
+        double wall0 = Stats.median(wall.get(base));
+        double rss0 = Stats.median(rss.get(base));
+        line("");
+        line("### Start-up: small JDBC application (connect, `select 1`, exit)");
+        line("");
+        line("Wall time of the whole child process and its peak RSS (`VmHWM`), median of " + runs + " interleaved runs.");
+        line("");
+        line("| | wall time (ms) | added (ms) | peak RSS (MiB) | added (MiB) | goal |");
+        line("|---|---:|---:|---:|---:|---|");
+        for (Setup setup : setups) {
+            double w = Stats.median(wall.get(setup));
+            double r = Stats.median(rss.get(setup));
+            String goal = setup == base ? "" : setup.label.equals("Lifeline")
+                    ? (w - wall0 < 300 && r - rss0 < 30 ? "met (< +300 ms, < +30 MiB)" : "**missed** (< +300 ms, < +30 MiB)")
+                    : setup.label.startsWith("Lifeline") ? "diagnostic" : "reference";
+            line(String.format(Locale.ROOT, "| %s | %.0f (%.0f–%.0f) | %s | %.1f | %s | %s |", setup.label, w,
+                    Stats.min(wall.get(setup)), Stats.max(wall.get(setup)),
+                    setup == base ? "" : String.format(Locale.ROOT, "%+.0f", w - wall0), r,
+                    setup == base ? "" : String.format(Locale.ROOT, "%+.1f", r - rss0), goal));
+        }
+        flushProgress();
+    }
+
+    private static ChildJvm.Result smallApp(Setup setup, Database database) throws Exception {
+        ChildJvm.Result result = setup.jvm().run(SmallJdbcApp.class, 120, database.url());
+        if (result.exitCode != 0) {
+            throw new IllegalStateException("the small application failed with " + setup.label + ": " + result);
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------------------ throughput
+
+    private void throughput(Database database, List<Setup> setups) throws Exception {
+        int rounds = intOption("rounds");
+        long warmup = intOption("warmup-ms");
+        long measure = intOption("measure-ms");
+        progress("throughput: " + rounds + " rounds of " + setups.size() + " child JVMs, each "
+                + WORKLOADS.length + " workloads x (" + warmup + " ms warm-up + " + measure + " ms measured)");
+        ExecutorService handlers = Executors.newFixedThreadPool(2);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
+        server.createContext("/ping", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        });
+        server.setExecutor(handlers);
+        server.start();
+        String httpUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/ping";
+        // results[setup][workload] -> one map of figures per round
+        Map<Setup, Map<String, List<Map<String, String>>>> results = new LinkedHashMap<>();
+        for (Setup setup : setups) {
+            Map<String, List<Map<String, String>>> perWorkload = new LinkedHashMap<>();
+            for (String w : WORKLOADS) {
+                perWorkload.put(w, new ArrayList<>());
+            }
+            results.put(setup, perWorkload);
+        }
+        try {
+            for (int round = 0; round < rounds; round++) {
+                for (Setup setup : rotated(setups, round)) {
+                    try (Connection admin = database.admin(); Statement st = admin.createStatement()) {
+                        st.execute("truncate bench_insert");
+                    }
+                    ChildJvm.Result result = setup.jvm().run(ThroughputApp.class, 60 + 3 * (warmup + measure) / 1000,
+                            database.url(), httpUrl, Long.toString(warmup), Long.toString(measure), String.join(",", WORKLOADS));
+                    if (result.exitCode != 0) {
+                        throw new IllegalStateException("throughput run failed with " + setup.label + ": " + result);
+                    }
+                    for (String l : result.lines("RESULT workload=")) {
+                        Map<String, String> figures = parse(l.substring("RESULT ".length()));
+                        if (!"0".equals(figures.get("errors"))) {
+                            throw new IllegalStateException("errors without any fault, " + setup.label + ": " + result);
+                        }
+                        results.get(setup).get(figures.get("workload")).add(figures);
+                    }
+                    progress(String.format(Locale.ROOT, "round %d %-14s %s", round + 1, setup.label, summary(result)));
+                }
+            }
+        } finally {
+            server.stop(0);
+            handlers.shutdownNow();
+        }
+
+        Setup base = setups.get(0);
+        line("");
+        line("### No-failure throughput (goal: Lifeline >= 0.98 of no agent)");
+        line("");
+        line("Median ops/s over " + rounds + " rounds (" + warmup + " ms warm-up, " + measure
+                + " ms measured per workload per child JVM); ratio = median of the per-round ratios to the no-agent run of the same round, with their range.");
+        line("");
+        line("| workload | no agent (ops/s) | Lifeline (ops/s) | Lifeline ratio | OpenTelemetry (ops/s) | OpenTelemetry ratio | Lifeline goal |");
+        line("|---|---:|---:|---:|---:|---:|---|");
+        for (String w : WORKLOADS) {
+            StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
+            List<Double> baseOps = figure(results.get(base).get(w), "ops_per_s");
+            row.append(String.format(Locale.ROOT, " %.0f |", Stats.median(baseOps)));
+            String goal = "";
+            for (Setup setup : setups.subList(1, setups.size())) {
+                List<Double> ops = figure(results.get(setup).get(w), "ops_per_s");
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < Math.min(ops.size(), baseOps.size()); i++) {
+                    ratios.add(ops.get(i) / baseOps.get(i));
+                }
+                double ratio = Stats.median(ratios);
+                row.append(String.format(Locale.ROOT, " %.0f | **%.3f** (%.3f–%.3f) |", Stats.median(ops), ratio,
+                        Stats.min(ratios), Stats.max(ratios)));
+                if (setup.label.equals("Lifeline")) {
+                    goal = ratio >= 0.98 ? "met" : "**missed**";
+                }
+            }
+            line(row.append(' ').append(goal).append(" |").toString());
+        }
+
+        line("");
+        line("### Client CPU time per call, no failures");
+        line("");
+        line("CPU time of the whole application process (all its threads: callers, HTTP selector, JIT, GC) in the measured window divided by its calls, µs, median over rounds. "
+                + "Unlike wall-clock throughput this hardly moves when other processes share the machine, so it is the steadier measure of what the agent adds to each call.");
+        line("");
+        line("| workload | no agent | Lifeline (added) | Lifeline ratio | OpenTelemetry (added) | OpenTelemetry ratio |");
+        line("|---|---:|---:|---:|---:|---:|");
+        for (String w : WORKLOADS) {
+            double b = Stats.median(figure(results.get(base).get(w), "cpu_ns_per_call")) / 1000.0;
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", WORKLOAD_TITLES.get(w), b));
+            for (Setup setup : setups.subList(1, setups.size())) {
+                double v = Stats.median(figure(results.get(setup).get(w), "cpu_ns_per_call")) / 1000.0;
+                row.append(String.format(Locale.ROOT, " %.1f (%+.1f) | %.2f |", v, v - b, v / b));
+            }
+            line(row.toString());
+        }
+
+        line("");
+        line("### Per-call latency, no failures");
+        line("");
+        line("p50 and p99 of every call in the measured windows (µs), median over rounds; added = minus the no-agent figure.");
+        line("");
+        line("| workload | no agent p50 | Lifeline p50 (added) | OpenTelemetry p50 (added) | no agent p99 | Lifeline p99 (added) | OpenTelemetry p99 (added) |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (String w : WORKLOADS) {
+            StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
+            for (String p : new String[]{"p50_ns", "p99_ns"}) {
+                double b = Stats.median(figure(results.get(base).get(w), p)) / 1000.0;
+                row.append(String.format(Locale.ROOT, " %.1f |", b));
+                for (Setup setup : setups.subList(1, setups.size())) {
+                    double v = Stats.median(figure(results.get(setup).get(w), p)) / 1000.0;
+                    row.append(String.format(Locale.ROOT, " %.1f (%+.1f) |", v, v - b));
+                }
+            }
+            line(row.toString());
+        }
+        flushProgress();
+    }
+
+    // ------------------------------------------------------------------------------ recovery
+
+    private void recovery(Database database, List<Setup> setups) throws Exception {
+        int rounds = intOption("recovery-rounds");
+        long outage = intOption("outage-ms");
+        progress("recovery: " + rounds + " rounds of " + setups.size() + " child JVMs, outage " + outage + " ms");
+        Map<Setup, List<Map<String, String>>> results = new LinkedHashMap<>();
+        for (Setup setup : setups) {
+            results.put(setup, new ArrayList<>());
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (Setup setup : rotated(setups, round)) {
+                ChildJvm.Result result = setup.jvm().run(RecoveryApp.class, 120, database.host(), Integer.toString(database.port()),
+                        database.database(), "postgres", "2000", Long.toString(outage), "4000");
+                if (result.exitCode != 0) {
+                    throw new IllegalStateException("recovery run failed with " + setup.label + ": " + result);
+                }
+                List<String> lines = result.lines("RESULT ");
+                results.get(setup).add(parse(lines.get(0).substring("RESULT ".length())));
+                progress(String.format(Locale.ROOT, "round %d %-14s %s", round + 1, setup.label, lines.get(0)));
+                for (String l : result.lines("FIRST_FAILURE")) {
+                    progress("    " + l);
+                }
+            }
+        }
+        line("");
+        line("### Recovery: " + outage + " ms outage");
+        line("");
+        line("2 threads of SELECT 1 through HikariCP (`connectionTimeout` 1 s) via the fault proxy; the proxy resets every open "
+                + "connection and refuses new ones for " + outage + " ms, then lets them through. Median over " + rounds
+                + " rounds. *Affected calls* overlap the outage (the calls that needed a retry); the application moves on to its next call 10 ms after a failure.");
+        line("");
+        line("| | server back → first success (ms) | affected calls | of which failed | affected p50 (ms) | affected p99 (ms) | failed calls in run |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (Setup setup : setups) {
+            List<Map<String, String>> r = results.get(setup);
+            line(String.format(Locale.ROOT, "| %s | %.0f (%.0f–%.0f) | %.0f | %.0f | %.0f | %.0f | %.0f |", setup.label,
+                    Stats.median(figure(r, "first_success_after_up_ms")),
+                    Stats.min(figure(r, "first_success_after_up_ms")), Stats.max(figure(r, "first_success_after_up_ms")),
+                    Stats.median(figure(r, "affected")), Stats.median(figure(r, "affected_failed")),
+                    Stats.median(figure(r, "affected_p50_ms")), Stats.median(figure(r, "affected_p99_ms")),
+                    Stats.median(figure(r, "failed_total"))));
+        }
+        flushProgress();
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    private static <T> List<T> rotated(List<T> list, int by) {
+        List<T> rotated = new ArrayList<>(list);
+        java.util.Collections.rotate(rotated, -(by % list.size()));
+        return rotated;
+    }
+
+    static Map<String, String> parse(String pairs) {
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (String pair : pairs.trim().split(" ")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                figures.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return figures;
+    }
+
+    private static List<Double> figure(List<Map<String, String>> rounds, String key) {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, String> round : rounds) {
+            values.add(Double.parseDouble(round.get(key)));
+        }
+        return values;
+    }
+
+    private static String summary(ChildJvm.Result result) {
+        StringBuilder s = new StringBuilder();
+        for (String l : result.lines("RESULT workload=")) {
+            Map<String, String> f = parse(l.substring("RESULT ".length()));
+            s.append(String.format(Locale.ROOT, "%s=%.0f/s (%.1f µs CPU) ", f.get("workload"), Double.parseDouble(f.get("ops_per_s")),
+                    Double.parseDouble(f.get("cpu_ns_per_call")) / 1000.0));
+        }
+        return s.toString().trim();
+    }
+
+    private void line(String text) {
+        report.append(text).append('\n');
+    }
+
+    private int printed;
+
+    /** Prints the part of the report not printed yet. */
+    private void flushProgress() {
+        System.out.print(report.substring(printed));
+        System.out.flush();
+        printed = report.length();
+    }
+
+    private static void progress(String message) {
+        System.err.println("[bench] " + message);
+    }
+}

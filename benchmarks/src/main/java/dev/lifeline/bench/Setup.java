@@ -1,0 +1,62 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.demo.run.ChildJvm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.function.Supplier;
+
+/**
+ * One way of starting the application under measurement: no agent, Lifeline, or the OpenTelemetry
+ * Java agent with every exporter off (what a zero-code-change agent costs when it only observes).
+ */
+final class Setup {
+
+    final String label;
+    private final Supplier<ChildJvm> jvm;
+
+    private Setup(String label, Supplier<ChildJvm> jvm) {
+        this.label = label;
+        this.jvm = jvm;
+    }
+
+    static Setup none() {
+        return new Setup("no agent", ChildJvm::withoutAgent);
+    }
+
+    /** Lifeline with the given agent arguments ("" = defaults). */
+    static Setup lifeline(String label, String agentArguments) {
+        ChildJvm.agentJar(); // fail now, not in the middle of a run
+        return new Setup(label, () -> ChildJvm.withAgent(agentArguments));
+    }
+
+    static Setup openTelemetry() {
+        Path jar = openTelemetryJar();
+        return new Setup("OpenTelemetry", () -> ChildJvm.withoutAgent()
+                .option("-javaagent:" + jar)
+                .option("-Dotel.traces.exporter=none")
+                .option("-Dotel.metrics.exporter=none")
+                .option("-Dotel.logs.exporter=none")
+                .option("-Dotel.javaagent.logging=none"));
+    }
+
+    ChildJvm jvm() {
+        // Every child gets the same heap and GC so only the agent differs.
+        return jvm.get().option("-XX:+UseG1GC");
+    }
+
+    static Path openTelemetryJar() {
+        String configured = System.getProperty("bench.otel.jar");
+        String[] candidates = configured != null ? new String[]{configured}
+                : new String[]{"benchmarks/target/otel/opentelemetry-javaagent.jar", "target/otel/opentelemetry-javaagent.jar"};
+        for (String candidate : candidates) {
+            Path jar = Paths.get(candidate);
+            if (Files.isRegularFile(jar)) {
+                return jar.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("OpenTelemetry agent not found at " + String.join(" or ", candidates)
+                + ": build with mvn -DskipTests install from the project root (it copies it there)");
+    }
+}
