@@ -48,6 +48,8 @@ final class LifelineConnection implements InvocationHandler {
         }
     };
 
+    private static final ProxyConstructors PROXIES = new ProxyConstructors(INTERFACES);
+
     private static final Method CLOSE = method(Connection.class, "close");
     private static final int VALIDATION_TIMEOUT_SECONDS = 2;
 
@@ -90,8 +92,7 @@ final class LifelineConnection implements InvocationHandler {
         }
         LifelineConnection handler = new LifelineConnection(driver, url, copy, physical, slot, target);
         handler.session.initialFrom(physical);
-        Class<?> type = physical.getClass();
-        Connection proxy = (Connection) Proxy.newProxyInstance(type.getClassLoader(), INTERFACES.get(type), handler);
+        Connection proxy = (Connection) PROXIES.newProxy(physical.getClass(), handler);
         handler.proxy = proxy;
         // A connection the application loses without close() must not hold its slot forever.
         slot.releaseWhenUnreachable(proxy);

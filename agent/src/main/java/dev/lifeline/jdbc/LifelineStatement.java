@@ -9,7 +9,6 @@ import java.io.Reader;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
@@ -39,6 +38,10 @@ final class LifelineStatement implements InvocationHandler {
         }
     };
 
+    private static final ProxyConstructors PROXIES = new ProxyConstructors(INTERFACES);
+
+    private static final Call[] NO_PARAMETERS = new Call[0];
+
     private final LifelineConnection owner;
     private final Method creator;
     private final Object[] creatorArguments;
@@ -50,9 +53,9 @@ final class LifelineStatement implements InvocationHandler {
     private Statement proxy;
 
     /** Statement settings (fetch size, timeouts...), by setter name. */
-    private final Map<String, Call> settings = new LinkedHashMap<>(4);
+    private Map<String, Call> settings;
     /** Bound parameters by index (and by name for callable statements). */
-    private Call[] parameters = new Call[8];
+    private Call[] parameters = NO_PARAMETERS;
     private Map<String, Call> namedParameters;
     private List<Call[]> parameterBatches;
     private List<String> sqlBatch;
@@ -71,8 +74,7 @@ final class LifelineStatement implements InvocationHandler {
 
     static Statement wrap(LifelineConnection owner, Method creator, Object[] arguments, Statement physical) {
         LifelineStatement handler = new LifelineStatement(owner, creator, arguments, physical);
-        Class<?> type = physical.getClass();
-        handler.proxy = (Statement) Proxy.newProxyInstance(type.getClassLoader(), INTERFACES.get(type), handler);
+        handler.proxy = (Statement) PROXIES.newProxy(physical.getClass(), handler);
         return handler.proxy;
     }
 
@@ -97,7 +99,7 @@ final class LifelineStatement implements InvocationHandler {
                 sqlBatch = null;
                 break;
             case "clearParameters":
-                parameters = new Call[8];
+                parameters = NO_PARAMETERS;
                 namedParameters = null;
                 streamBound = false;
                 break;
@@ -144,7 +146,7 @@ final class LifelineStatement implements InvocationHandler {
         if (preparedSql != null && args.length >= 2 && args[0] instanceof Integer && !isStatementSetting(name)) {
             int index = (Integer) args[0];
             if (index >= parameters.length) {
-                Call[] grown = new Call[Math.max(index + 1, parameters.length * 2)];
+                Call[] grown = new Call[Math.max(index + 1, Math.max(8, parameters.length * 2))];
                 System.arraycopy(parameters, 0, grown, 0, parameters.length);
                 parameters = grown;
             }
@@ -155,6 +157,9 @@ final class LifelineStatement implements InvocationHandler {
             }
             namedParameters.put(name + ":" + args[0], call);
         } else {
+            if (settings == null) {
+                settings = new LinkedHashMap<>(4);
+            }
             settings.put(name, call);
         }
     }
@@ -319,8 +324,10 @@ final class LifelineStatement implements InvocationHandler {
     private void recreate() throws Exception {
         LifelineConnection.closeQuietly(physical);
         Statement fresh = (Statement) invokeOn(owner.physical(), creator, creatorArguments);
-        for (Call call : settings.values()) {
-            call.applyTo(fresh);
+        if (settings != null) {
+            for (Call call : settings.values()) {
+                call.applyTo(fresh);
+            }
         }
         applyParameters(fresh, parameters);
         if (namedParameters != null) {
