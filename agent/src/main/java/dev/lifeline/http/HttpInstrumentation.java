@@ -23,13 +23,18 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * properties read when the client classes initialise, and the bridges (see {@link HttpBridge}).
  *
  * <p>Both target classes live in the JDK, so Byte Buddy's ignore rules need an exception for
- * them ({@link #FACADE}, {@link #URL_CONNECTION}); they are loaded here, without initialising
- * them, and retransformed explicitly: nothing else already loaded is looked at.
+ * them ({@link #FACADE}, {@link #URL_CONNECTION}). Neither is loaded here: a small class of each
+ * package anchors the bridge, and the targets are transformed when the application first loads
+ * them (loading and retransforming {@code HttpURLConnection} at start-up cost ~250 ms); only one
+ * that is already loaded (a late attach) is retransformed.
  */
 public final class HttpInstrumentation {
 
     public static final String FACADE = "jdk.internal.net.http.HttpClientFacade";
     public static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+    /** Small classes of the two packages, loaded at start-up to anchor the bridges (on 11 to 25). */
+    static final String FACADE_ANCHOR = "jdk.internal.net.http.HttpClientBuilderImpl";
+    static final String URL_CONNECTION_ANCHOR = "sun.net.www.protocol.http.Handler";
 
     private final List<Class<?>> targets;
     private final FieldDescription send;
@@ -58,27 +63,37 @@ public final class HttpInstrumentation {
         FieldDescription sendAsync = null;
         FieldDescription getInputStream = null;
         try {
-            Class<?> facade = Class.forName(FACADE, false, ClassLoader.getPlatformClassLoader());
-            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, facade);
+            // A small class of the facade's package anchors the bridge: the facade itself is
+            // transformed when the application first builds a client, not loaded here.
+            Class<?> anchor = Class.forName(FACADE_ANCHOR, false, ClassLoader.getPlatformClassLoader());
+            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, anchor);
             Class<?> bridge = HttpBridge.define(lookup, "send", "sendAsync");
             HttpBridge.set(bridge, "send", JavaHttpClientInterceptor.SEND);
             HttpBridge.set(bridge, "sendAsync", JavaHttpClientInterceptor.SEND_ASYNC);
             send = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "send"));
             sendAsync = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "sendAsync"));
-            targets.add(facade);
         } catch (Throwable t) {
             LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
         }
         try {
-            Class<?> connection = Class.forName(URL_CONNECTION, false, null);
-            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, connection);
-            UrlConnectionInternals.init(lookup, connection);
+            // Likewise a small class of HttpURLConnection's package; the class itself is transformed
+            // when the application first opens an http URL.
+            Class<?> anchor = Class.forName(URL_CONNECTION_ANCHOR, false, null);
+            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, anchor);
+            UrlConnectionInternals.initOnFirstUse(lookup);
             Class<?> bridge = HttpBridge.define(lookup, "getInputStream");
             HttpBridge.set(bridge, "getInputStream", UrlConnectionInterceptor.GET_INPUT_STREAM);
             getInputStream = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "getInputStream"));
-            targets.add(connection);
         } catch (Throwable t) {
             LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
+        }
+        // Only a client class that is already loaded (attached late, or loaded by someone before
+        // premain) needs retransforming; the usual case transforms both as they load, for free.
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            String name = loaded.getName();
+            if ((send != null && name.equals(FACADE)) || (getInputStream != null && name.equals(URL_CONNECTION))) {
+                targets.add(loaded);
+            }
         }
         return new HttpInstrumentation(Collections.unmodifiableList(targets), send, sendAsync, getInputStream);
     }

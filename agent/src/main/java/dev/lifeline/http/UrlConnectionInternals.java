@@ -1,5 +1,7 @@
 package dev.lifeline.http;
 
+import dev.lifeline.log.LifelineLog;
+
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -23,6 +25,7 @@ import java.net.HttpURLConnection;
 final class UrlConnectionInternals {
 
     private static volatile UrlConnectionInternals current;
+    private static volatile MethodHandles.Lookup pendingLookup;
 
     private final VarHandle rememberedException;
     private final VarHandle inputStream;
@@ -45,8 +48,37 @@ final class UrlConnectionInternals {
         current = new UrlConnectionInternals(lookup, type);
     }
 
+    /**
+     * Keeps the lookup; the JDK class is inspected when the application first uses it, so that
+     * start-up does not load it. A JDK whose fields differ turns HttpURLConnection support off then
+     * (one line; the calls go on unchanged).
+     */
+    static void initOnFirstUse(MethodHandles.Lookup lookupInItsPackage) {
+        pendingLookup = lookupInItsPackage;
+    }
+
     static UrlConnectionInternals get() {
-        return current;
+        UrlConnectionInternals internals = current;
+        if (internals != null) {
+            return internals;
+        }
+        MethodHandles.Lookup lookup = pendingLookup;
+        if (lookup == null) {
+            return null;
+        }
+        try {
+            // Racing threads may both build it: the result is the same, and no one waits.
+            // The package was opened to Lifeline at start-up; a private lookup in the class itself
+            // reaches its private members (one in the anchor class reaches only the anchor's).
+            Class<?> type = Class.forName(HttpInstrumentation.URL_CONNECTION, false, null);
+            internals = new UrlConnectionInternals(MethodHandles.privateLookupIn(type, MethodHandles.lookup()), type);
+            current = internals;
+            return internals;
+        } catch (Throwable t) {
+            pendingLookup = null;
+            LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
+            return null;
+        }
     }
 
     /** The object already has its outcome (a stream or a remembered failure): later calls only read it. */
