@@ -55,6 +55,12 @@ final class HttpBridge {
     @interface GetInputStream {
     }
 
+    /** Binds an advice parameter to the bridge's {@code connect} field. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface Connect {
+    }
+
     static final String SIMPLE_NAME = "LifelineHttpBridge";
 
     private HttpBridge() {

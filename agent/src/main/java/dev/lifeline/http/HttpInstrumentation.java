@@ -40,13 +40,15 @@ public final class HttpInstrumentation {
     private final FieldDescription send;
     private final FieldDescription sendAsync;
     private final FieldDescription getInputStream;
+    private final FieldDescription connect;
 
     private HttpInstrumentation(List<Class<?>> targets, FieldDescription send, FieldDescription sendAsync,
-                                FieldDescription getInputStream) {
+                                FieldDescription getInputStream, FieldDescription connect) {
         this.targets = targets;
         this.send = send;
         this.sendAsync = sendAsync;
         this.getInputStream = getInputStream;
+        this.connect = connect;
     }
 
     /**
@@ -62,6 +64,7 @@ public final class HttpInstrumentation {
         FieldDescription send = null;
         FieldDescription sendAsync = null;
         FieldDescription getInputStream = null;
+        FieldDescription connect = null;
         try {
             // A small class of the facade's package anchors the bridge: the facade itself is
             // transformed when the application first builds a client, not loaded here.
@@ -81,9 +84,11 @@ public final class HttpInstrumentation {
             Class<?> anchor = Class.forName(URL_CONNECTION_ANCHOR, false, null);
             MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, anchor);
             UrlConnectionInternals.initOnFirstUse(lookup);
-            Class<?> bridge = HttpBridge.define(lookup, "getInputStream");
+            Class<?> bridge = HttpBridge.define(lookup, "getInputStream", "connect");
             HttpBridge.set(bridge, "getInputStream", UrlConnectionInterceptor.GET_INPUT_STREAM);
+            HttpBridge.set(bridge, "connect", UrlConnectionInterceptor.CONNECT);
             getInputStream = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "getInputStream"));
+            connect = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "connect"));
         } catch (Throwable t) {
             LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
         }
@@ -95,7 +100,7 @@ public final class HttpInstrumentation {
                 targets.add(loaded);
             }
         }
-        return new HttpInstrumentation(Collections.unmodifiableList(targets), send, sendAsync, getInputStream);
+        return new HttpInstrumentation(Collections.unmodifiableList(targets), send, sendAsync, getInputStream, connect);
     }
 
     /** The loaded JDK classes to retransform (already loaded: Lifeline loaded them to bridge them). */
@@ -119,7 +124,11 @@ public final class HttpInstrumentation {
                     .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
                             .bind(HttpBridge.GetInputStream.class, getInputStream))
                             .include(agentLoader)
-                            .advice(named("getInputStream").and(takesArguments(0)), UrlConnectionAdvice.class.getName()));
+                            .advice(named("getInputStream").and(takesArguments(0)), UrlConnectionAdvice.class.getName()))
+                    .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
+                            .bind(HttpBridge.Connect.class, connect))
+                            .include(agentLoader)
+                            .advice(named("connect").and(takesArguments(0)), UrlConnectionConnectAdvice.class.getName()));
         }
         return builder;
     }

@@ -29,7 +29,53 @@ final class UrlConnectionInterceptor {
     /** args: the connection. */
     static final Function<Object[], Object> GET_INPUT_STREAM = UrlConnectionInterceptor::getInputStream;
 
+    /** args: the connection. */
+    static final Function<Object[], Object> CONNECT = UrlConnectionInterceptor::connect;
+
     private UrlConnectionInterceptor() {
+    }
+
+    /**
+     * {@code connect()} called by the application or by {@code getOutputStream()}: a refused
+     * connect is retried with backoff, whatever the method, since nothing was sent. Inside
+     * {@code getInputStream} (depth > 0) it runs unchanged: that call retries on its own terms.
+     * {@code null} means "run the JDK's own body"; anything else means "connected".
+     */
+    static Object connect(Object[] args) {
+        HttpThreadState state = HttpThreadState.current();
+        if (state.depth > 0) {
+            return null;
+        }
+        HttpRuntime runtime = HttpRuntime.get();
+        if (runtime == null || !(args[0] instanceof HttpURLConnection)) {
+            return null;
+        }
+        HttpURLConnection connection = (HttpURLConnection) args[0];
+        HttpTarget target;
+        try {
+            URL url = connection.getURL();
+            String host = url.getHost();
+            if (host == null || host.isEmpty()) {
+                return null;
+            }
+            target = runtime.target(host, url.getPort() >= 0 ? url.getPort() : url.getDefaultPort());
+        } catch (RuntimeException e) {
+            LifelineLog.internalError("HttpURLConnection.connect", e);
+            return null;
+        }
+        try {
+            return runtime.retrier.call(target.name, target.budget, HttpFailures::neverSent, attempt -> {
+                state.depth++;
+                try {
+                    connection.connect();
+                    return Boolean.TRUE;
+                } finally {
+                    state.depth--;
+                }
+            });
+        } catch (Throwable t) {
+            throw Sneaky.raise(t);
+        }
     }
 
     static Object getInputStream(Object[] args) {
