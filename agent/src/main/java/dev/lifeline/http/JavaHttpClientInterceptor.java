@@ -33,20 +33,7 @@ final class JavaHttpClientInterceptor {
 
     static Object send(Object[] args) {
         HttpThreadState state = HttpThreadState.current();
-        if (state.depth > 0) {
-            return null;
-        }
-        HttpRuntime runtime = HttpRuntime.get();
-        if (runtime == null) {
-            return null;
-        }
-        Call call;
-        try {
-            call = Call.of(runtime, args);
-        } catch (RuntimeException e) {
-            LifelineLog.internalError("HttpClient.send", e);
-            return null;
-        }
+        Call call = callToActOn(state, args, "HttpClient.send");
         if (call == null) {
             return null;
         }
@@ -58,24 +45,32 @@ final class JavaHttpClientInterceptor {
     }
 
     static Object sendAsync(Object[] args) {
-        if (HttpThreadState.current().depth > 0) {
+        Call call = callToActOn(HttpThreadState.current(), args, "HttpClient.sendAsync");
+        if (call == null) {
+            return null;
+        }
+        return new AsyncCall<>(call.runtime, call.target, call.scope, call.client, call.request, call.handler).start();
+    }
+
+    /**
+     * The call Lifeline acts on, or {@code null} for "run the JDK's own body": Lifeline's own
+     * re-invocation, Lifeline off, a request it cannot name a target for, or its own error
+     * (fail-open, reported once per {@code site}).
+     */
+    private static Call callToActOn(HttpThreadState state, Object[] args, String site) {
+        if (state.depth > 0) {
             return null;
         }
         HttpRuntime runtime = HttpRuntime.get();
         if (runtime == null) {
             return null;
         }
-        Call call;
         try {
-            call = Call.of(runtime, args);
+            return Call.of(runtime, args);
         } catch (RuntimeException e) {
-            LifelineLog.internalError("HttpClient.sendAsync", e);
+            LifelineLog.internalError(site, e);
             return null;
         }
-        if (call == null) {
-            return null;
-        }
-        return new AsyncCall<>(runtime, call.target, call.scope, call.client, call.request, call.handler).start();
     }
 
     /** One application call: what it is sent to and what may be retried. */

@@ -57,7 +57,7 @@ public final class DataSourceInterceptor {
             reported = true;
             return connection;
         } catch (SQLException e) {
-            health.onFailure(e, !(e instanceof CapTimeoutException) && JdbcFailureClassifier.isOutage(e));
+            health.onFailure(e, DriverConnectInterceptor.isOutage(e));
             reported = true;
             throw e;
         } catch (RuntimeException | Error e) {

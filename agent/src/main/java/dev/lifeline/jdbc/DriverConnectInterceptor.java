@@ -87,7 +87,7 @@ public final class DriverConnectInterceptor {
             if (!reported) {
                 // An outage is what acquisition retries, less a server at its client limit; a full
                 // cap or a bad password says nothing about the server's health.
-                health.onFailure(e, !(e instanceof CapTimeoutException) && JdbcFailureClassifier.isOutage(e));
+                health.onFailure(e, isOutage(e));
                 reported = true;
             }
             throw e;
@@ -111,15 +111,7 @@ public final class DriverConnectInterceptor {
     /** One physical attempt under the caller's slot: the driver's own connect, then the wrapper. */
     static Object attempt(JdbcThreadState scope, Driver driver, String url, Properties info, TargetState target,
                           ConnectionCap.Slot slot) throws SQLException {
-        Connection physical;
-        scope.inDriverConnect++;
-        scope.runOriginalNext = true;
-        try {
-            physical = driver.connect(url, info);
-        } finally {
-            scope.runOriginalNext = false;
-            scope.inDriverConnect--;
-        }
+        Connection physical = connectPhysically(scope, driver, url, info);
         if (physical == null) {
             return DECLINED;
         }
@@ -143,18 +135,11 @@ public final class DriverConnectInterceptor {
         scope.depth++;
         try {
             return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
-                scope.inDriverConnect++;
-                scope.runOriginalNext = true;
-                try {
-                    Connection fresh = driver.connect(url, info);
-                    if (fresh == null) {
-                        throw new SQLException("lifeline: the driver no longer accepts the URL of " + target.name, "08001");
-                    }
-                    return fresh;
-                } finally {
-                    scope.runOriginalNext = false;
-                    scope.inDriverConnect--;
+                Connection fresh = connectPhysically(scope, driver, url, info);
+                if (fresh == null) {
+                    throw new SQLException("lifeline: the driver no longer accepts the URL of " + target.name, "08001");
                 }
+                return fresh;
             });
         } catch (SQLException | RuntimeException | Error e) {
             throw e;
@@ -163,6 +148,27 @@ public final class DriverConnectInterceptor {
         } finally {
             scope.depth--;
         }
+    }
+
+    /** The driver's own {@code connect}, run once as the original body (the advice lets it through). */
+    private static Connection connectPhysically(JdbcThreadState scope, Driver driver, String url, Properties info)
+            throws SQLException {
+        scope.inDriverConnect++;
+        scope.runOriginalNext = true;
+        try {
+            return driver.connect(url, info);
+        } finally {
+            scope.runOriginalNext = false;
+            scope.inDriverConnect--;
+        }
+    }
+
+    /**
+     * Whether a failed acquisition says the target is down, the failures a circuit breaker counts.
+     * A wait on Lifeline's own cap that ran out says nothing about the server.
+     */
+    static boolean isOutage(SQLException failure) {
+        return !(failure instanceof CapTimeoutException) && JdbcFailureClassifier.isOutage(failure);
     }
 
     private static ConnectionCap.Slot acquireSlot(JdbcRuntime runtime, TargetState target) throws SQLException {

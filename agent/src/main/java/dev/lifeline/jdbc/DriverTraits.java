@@ -73,7 +73,7 @@ final class DriverTraits {
     }
 
     private static Method publicMethod(Class<?> type, String name) {
-        for (Class<?> iface : allInterfaces(type)) {
+        for (Class<?> iface : LifelineConnection.publicInterfaces(type, Connection.class)) {
             try {
                 return iface.getMethod(name);
             } catch (NoSuchMethodException ignored) {
@@ -81,24 +81,5 @@ final class DriverTraits {
             }
         }
         return null;
-    }
-
-    private static java.util.List<Class<?>> allInterfaces(Class<?> type) {
-        java.util.List<Class<?>> all = new java.util.ArrayList<>();
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            for (Class<?> iface : c.getInterfaces()) {
-                collect(iface, all);
-            }
-        }
-        return all;
-    }
-
-    private static void collect(Class<?> iface, java.util.List<Class<?>> into) {
-        if (java.lang.reflect.Modifier.isPublic(iface.getModifiers()) && !into.contains(iface)) {
-            into.add(iface);
-            for (Class<?> parent : iface.getInterfaces()) {
-                collect(parent, into);
-            }
-        }
     }
 }

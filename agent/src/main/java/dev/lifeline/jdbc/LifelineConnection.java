@@ -7,7 +7,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -15,7 +14,6 @@ import java.sql.Statement;
 import java.util.LinkedHashSet;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -97,17 +95,6 @@ final class LifelineConnection implements InvocationHandler {
         // A connection the application loses without close() must not hold its slot forever.
         slot.releaseWhenUnreachable(proxy);
         return proxy;
-    }
-
-    /** The Lifeline handler behind a connection, or null. */
-    static LifelineConnection of(Object connection) {
-        if (connection != null && Proxy.isProxyClass(connection.getClass())) {
-            InvocationHandler handler = Proxy.getInvocationHandler(connection);
-            if (handler instanceof LifelineConnection) {
-                return (LifelineConnection) handler;
-            }
-        }
-        return null;
     }
 
     Connection proxy() {
@@ -343,9 +330,5 @@ final class LifelineConnection implements InvocationHandler {
             }
             collectPublicInterfaces(iface, into);
         }
-    }
-
-    static long millis(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 }

@@ -5,11 +5,7 @@ import dev.lifeline.demo.workload.AttachCheck;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +21,7 @@ class JdkCompatibilityTest {
 
     @Test
     void attachesAndRetriesOnJava25WithoutWarnings() throws Exception {
-        Path java25 = temurin25();
+        Path java25 = ChildJvm.temurin25Home();
         assumeTrue(java25 != null, "no Temurin 25 JDK under /usr/lib/jvm");
         assertAttachesSilently(java25.toString());
     }
@@ -42,17 +38,5 @@ class JdkCompatibilityTest {
                 "nothing but Lifeline's give-up line printed into the application's output: " + result);
         assertTrue(result.stderr.stream().anyMatch(l -> l.startsWith("WARNING: lifeline: gave up on jdbc call to 127.0.0.1:1/none after 3 attempts")),
                 "the give-up is logged: " + result);
-    }
-
-    private static Path temurin25() throws Exception {
-        Path jvms = Paths.get("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return null;
-        }
-        try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
-                    .filter(p -> new File(p.toFile(), "bin/java").canExecute())
-                    .findFirst().orElse(null);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.lifeline.demo.http;
 
+import dev.lifeline.demo.workload.Options;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HttpWorkload {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
+        Map<String, String> options = Options.parse(args, "http://...");
         String url = options.get("url");
         int requests = Integer.parseInt(options.getOrDefault("requests", "20"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "1"));
@@ -189,21 +191,6 @@ public final class HttpWorkload {
                 }
             }
         }
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new java.util.LinkedHashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("expected key=value, got '" + arg + "'");
-            }
-            options.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
-        if (!options.containsKey("url")) {
-            throw new IllegalArgumentException("url=http://... is required");
-        }
-        return options;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -64,6 +64,19 @@ public final class ChildJvm {
                 + ": build it first with mvn -DskipTests package from the project root");
     }
 
+    /** The Temurin 25 JDK installed beside the default one (/usr/lib/jvm/temurin-25*), or null. */
+    public static Path temurin25Home() throws IOException {
+        Path jvms = Paths.get("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> homes = Files.list(jvms)) {
+            return homes.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
+                    .filter(p -> Files.isExecutable(p.resolve("bin/java")))
+                    .findFirst().orElse(null);
+        }
+    }
+
     public Result run(Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(javaHome, "bin", "java").toString());

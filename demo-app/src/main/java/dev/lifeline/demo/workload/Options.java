@@ -4,12 +4,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** {@code key=value} command-line arguments of the workloads. */
-final class Options {
+public final class Options {
 
     private Options() {
     }
 
     static Map<String, String> parse(String[] args) {
+        return parse(args, "jdbc:postgresql://...");
+    }
+
+    /** @param urlExample how the required {@code url} looks, for the error message */
+    public static Map<String, String> parse(String[] args, String urlExample) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -19,7 +24,7 @@ final class Options {
             options.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
         if (!options.containsKey("url")) {
-            throw new IllegalArgumentException("url=jdbc:postgresql://... is required");
+            throw new IllegalArgumentException("url=" + urlExample + " is required");
         }
         return options;
     }

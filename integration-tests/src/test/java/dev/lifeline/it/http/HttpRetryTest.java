@@ -6,11 +6,7 @@ import dev.lifeline.demo.run.ChildJvm;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +44,7 @@ class HttpRetryTest {
 
     @Test
     void everyGetSucceedsAndAPostWithoutKeyIsActedOnAtMostOnceOnJava25() throws Exception {
-        Path java25 = temurin25();
+        Path java25 = ChildJvm.temurin25Home();
         assumeTrue(java25 != null, "no Temurin 25 JDK under /usr/lib/jvm");
         assertFaultsAreAbsorbed(java25.toString());
     }
@@ -141,17 +137,5 @@ class HttpRetryTest {
         all[0] = "url=" + server.url("/kv");
         System.arraycopy(args, 0, all, 1, args.length);
         return all;
-    }
-
-    private static Path temurin25() throws Exception {
-        Path jvms = Paths.get("/usr/lib/jvm");
-        if (!Files.isDirectory(jvms)) {
-            return null;
-        }
-        try (Stream<Path> homes = Files.list(jvms)) {
-            return homes.filter(p -> p.getFileName().toString().startsWith("temurin-25"))
-                    .filter(p -> new File(p.toFile(), "bin/java").canExecute())
-                    .findFirst().orElse(null);
-        }
     }
 }
