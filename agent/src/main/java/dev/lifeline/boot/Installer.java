@@ -4,35 +4,20 @@ import dev.lifeline.breaker.BreakerConfig;
 import dev.lifeline.config.LifelineConfig;
 import dev.lifeline.config.Settings;
 import dev.lifeline.http.HttpInstrumentation;
-import dev.lifeline.jdbc.JdbcInstrumentation;
 import dev.lifeline.jdbc.JdbcRuntime;
-import dev.lifeline.log.LifelineLog;
 import dev.lifeline.metrics.Kind;
-import dev.lifeline.metrics.MetricsInstrumentation;
 import dev.lifeline.metrics.Observability;
-
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
+import dev.lifeline.weave.LifelineTransformer;
+import dev.lifeline.weave.LoadedClasses;
 
 import java.lang.instrument.Instrumentation;
-
-import static net.bytebuddy.matcher.ElementMatchers.any;
-import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import java.util.List;
 
 /**
- * Installs the transformers. Start-up cost is kept low the way the fast agents do it: types are
- * described from class files without loading anything ({@code POOL_ONLY}), the JDK, Lifeline and
- * well-known frameworks that never implement a JDBC type are rejected by name before any
- * hierarchy is looked at, and nothing already loaded is re-scanned unless the agent was attached
- * to a running JVM.
+ * Installs the runtimes and the one class-file transformer. Start-up cost is kept low: no
+ * bytecode library is initialised (the transformer writes its few fixed hook shapes with the
+ * bare ASM reader and writer), no class is loaded to decide anything, and nothing already loaded
+ * is re-scanned unless the agent was attached to a running JVM.
  */
 final class Installer {
 
@@ -40,11 +25,6 @@ final class Installer {
     }
 
     static void install(LifelineConfig config, Instrumentation instrumentation, boolean attached) {
-        // Byte Buddy on Java 25+ must not use sun.misc.Unsafe (it would print deprecation warnings
-        // into the application's output). The shade plugin relocates this name to our copy only,
-        // so the application's own Byte Buddy, if any, is not affected.
-        System.setProperty("net.bytebuddy.safe", "true");
-
         BreakerConfig breaker = config.get(Settings.BREAKER_ENABLED)
                 ? BreakerConfig.of(config.get(Settings.BREAKER_FAILURE_RATIO), config.get(Settings.BREAKER_MINIMUM_CALLS),
                         config.get(Settings.BREAKER_WINDOW), config.get(Settings.BREAKER_OPEN_DURATION),
@@ -53,61 +33,15 @@ final class Installer {
         Observability observability = Observability.start(config.get(Settings.ADMIN_PORT), breaker,
                 config.get(Settings.STRICT));
         JdbcRuntime.install(config, observability.retryListener(Kind.JDBC), observability.jdbcEvents());
-        // Before the builder: loads the two JDK HTTP classes (not initialised) and bridges them.
+        // Defines the bridges next to the JDK HTTP clients, without loading the clients themselves.
         HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation,
                 observability.retryListener(Kind.HTTP));
-        boolean retransformHttp = !http.targets().isEmpty();
 
-        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
-                .with(new ErrorListener())
-                // The JDK's two HTTP clients are the only JDK classes Lifeline touches.
-                .ignore(ignoredByName().and(not(jdkHttpClients())))
-                .or(not(jdkHttpClients()), isBootstrapClassLoader());
-        if (attached) {
-            builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
-        } else if (retransformHttp) {
-            // At start-up only the HTTP classes Lifeline itself just loaded are retransformed.
-            builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .redefineOnly(http.targets().toArray(new Class<?>[0]));
-        } else {
-            builder = builder.with(AgentBuilder.RedefinitionStrategy.DISABLED);
-        }
-        builder = JdbcInstrumentation.apply(builder);
-        builder = MetricsInstrumentation.apply(builder);
-        builder = http.apply(builder);
-        builder.installOn(instrumentation);
-    }
-
-    private static ElementMatcher.Junction<TypeDescription> jdkHttpClients() {
-        return named(HttpInstrumentation.FACADE).or(named(HttpInstrumentation.URL_CONNECTION));
-    }
-
-    private static ElementMatcher.Junction<TypeDescription> ignoredByName() {
-        return nameStartsWith("java.")
-                .or(nameStartsWith("javax."))
-                .or(nameStartsWith("jdk."))
-                .or(nameStartsWith("sun."))
-                .or(nameStartsWith("com.sun."))
-                .or(nameStartsWith("dev.lifeline."))
-                .or(nameStartsWith("org.slf4j."))
-                .or(nameStartsWith("ch.qos.logback."))
-                .or(nameStartsWith("org.apache.logging.log4j."))
-                .or(nameStartsWith("org.junit."))
-                .or(nameStartsWith("kotlin."))
-                .or(nameStartsWith("scala."))
-                .or(nameStartsWith("net.bytebuddy."))
-                .or(isSynthetic());
-    }
-
-    /** Reports a type Lifeline could not instrument, once, and leaves that type as it was. */
-    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-            LifelineLog.internalError("instrumenting " + typeName, throwable);
-        }
+        LifelineTransformer transformer = new LifelineTransformer(http.facadeBridge(), http.urlConnectionBridge(), true);
+        instrumentation.addTransformer(transformer, true);
+        // Classes loaded before this point are woven by retransformation: at start-up only an HTTP
+        // client someone loaded before premain; after a late attach, every hook point in the JVM.
+        List<Class<?>> loaded = attached ? LoadedClasses.hookPoints(instrumentation) : http.targets();
+        LoadedClasses.retransform(instrumentation, loaded);
     }
 }

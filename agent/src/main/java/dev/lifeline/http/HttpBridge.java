@@ -1,21 +1,11 @@
 package dev.lifeline.http;
 
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.ClassFileVersion;
-import net.bytebuddy.description.modifier.FieldManifestation;
-import net.bytebuddy.description.modifier.Ownership;
-import net.bytebuddy.description.modifier.Visibility;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
 
-import java.lang.annotation.ElementType;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
-import java.lang.annotation.Target;
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -36,30 +26,6 @@ import java.util.function.Function;
  * and nothing else in the JDK becomes reachable.
  */
 final class HttpBridge {
-
-    /** Binds an advice parameter to the bridge's {@code send} field. */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.PARAMETER)
-    @interface Send {
-    }
-
-    /** Binds an advice parameter to the bridge's {@code sendAsync} field. */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.PARAMETER)
-    @interface SendAsync {
-    }
-
-    /** Binds an advice parameter to the bridge's {@code getInputStream} field. */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.PARAMETER)
-    @interface GetInputStream {
-    }
-
-    /** Binds an advice parameter to the bridge's {@code connect} field. */
-    @Retention(RetentionPolicy.RUNTIME)
-    @Target(ElementType.PARAMETER)
-    @interface Connect {
-    }
 
     static final String SIMPLE_NAME = "LifelineHttpBridge";
 
@@ -88,16 +54,21 @@ final class HttpBridge {
         try {
             return Class.forName(name, false, anchor.getClassLoader());
         } catch (ClassNotFoundException notYet) {
-            DynamicType.Builder<Object> builder = new ByteBuddy(ClassFileVersion.JAVA_V11)
-                    .subclass(Object.class, ConstructorStrategy.Default.NO_CONSTRUCTORS)
-                    .name(name)
-                    .modifiers(Modifier.PUBLIC | Modifier.FINAL);
-            for (String field : fieldNames) {
-                builder = builder.defineField(field, Function.class, Visibility.PUBLIC, Ownership.STATIC,
-                        FieldManifestation.VOLATILE);
-            }
-            return lookup.defineClass(builder.make().getBytes());
+            return lookup.defineClass(classFile(name.replace('.', '/'), fieldNames));
         }
+    }
+
+    /** {@code public final class <name> { public static volatile Function <field>; ... }}, no constructor. */
+    static byte[] classFile(String internalName, String... fieldNames) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, internalName, null,
+                "java/lang/Object", null);
+        for (String field : fieldNames) {
+            writer.visitField(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_VOLATILE, field,
+                    "Ljava/util/function/Function;", null, null).visitEnd();
+        }
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 
     static void set(Class<?> bridge, String field, Function<Object[], Object> value) throws ReflectiveOperationException {
@@ -105,7 +76,4 @@ final class HttpBridge {
         f.set(null, value);
     }
 
-    static Field field(Class<?> bridge, String field) throws NoSuchFieldException {
-        return bridge.getField(field);
-    }
 }

@@ -5,25 +5,18 @@ import dev.lifeline.config.Settings;
 import dev.lifeline.retry.RetryListener;
 import dev.lifeline.log.LifelineLog;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.field.FieldDescription;
-
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 /**
  * The JDK HTTP clients Lifeline instruments, and the start-up work that must precede it: the JDK
  * properties read when the client classes initialise, and the bridges (see {@link HttpBridge}).
  *
- * <p>Both target classes live in the JDK, so Byte Buddy's ignore rules need an exception for
- * them ({@link #FACADE}, {@link #URL_CONNECTION}). Neither is loaded here: a small class of each
+ * <p>Both target classes live in the JDK and are woven by name (see
+ * {@code dev.lifeline.weave.LifelineTransformer}). Neither is loaded here: a small class of each
  * package anchors the bridge, and the targets are transformed when the application first loads
  * them (loading and retransforming {@code HttpURLConnection} at start-up cost ~250 ms); only one
  * that is already loaded (a late attach) is retransformed.
@@ -37,18 +30,13 @@ public final class HttpInstrumentation {
     static final String URL_CONNECTION_ANCHOR = "sun.net.www.protocol.http.Handler";
 
     private final List<Class<?>> targets;
-    private final FieldDescription send;
-    private final FieldDescription sendAsync;
-    private final FieldDescription getInputStream;
-    private final FieldDescription connect;
+    private final String facadeBridge;
+    private final String urlConnectionBridge;
 
-    private HttpInstrumentation(List<Class<?>> targets, FieldDescription send, FieldDescription sendAsync,
-                                FieldDescription getInputStream, FieldDescription connect) {
+    private HttpInstrumentation(List<Class<?>> targets, String facadeBridge, String urlConnectionBridge) {
         this.targets = targets;
-        this.send = send;
-        this.sendAsync = sendAsync;
-        this.getInputStream = getInputStream;
-        this.connect = connect;
+        this.facadeBridge = facadeBridge;
+        this.urlConnectionBridge = urlConnectionBridge;
     }
 
     /**
@@ -61,10 +49,8 @@ public final class HttpInstrumentation {
         HttpRuntime.install(config, listener);
 
         List<Class<?>> targets = new ArrayList<>(2);
-        FieldDescription send = null;
-        FieldDescription sendAsync = null;
-        FieldDescription getInputStream = null;
-        FieldDescription connect = null;
+        String facadeBridge = null;
+        String urlConnectionBridge = null;
         try {
             // A small class of the facade's package anchors the bridge: the facade itself is
             // transformed when the application first builds a client, not loaded here.
@@ -73,8 +59,7 @@ public final class HttpInstrumentation {
             Class<?> bridge = HttpBridge.define(lookup, "send", "sendAsync");
             HttpBridge.set(bridge, "send", JavaHttpClientInterceptor.SEND);
             HttpBridge.set(bridge, "sendAsync", JavaHttpClientInterceptor.SEND_ASYNC);
-            send = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "send"));
-            sendAsync = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "sendAsync"));
+            facadeBridge = internalName(bridge);
         } catch (Throwable t) {
             LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
         }
@@ -87,8 +72,7 @@ public final class HttpInstrumentation {
             Class<?> bridge = HttpBridge.define(lookup, "getInputStream", "connect");
             HttpBridge.set(bridge, "getInputStream", UrlConnectionInterceptor.GET_INPUT_STREAM);
             HttpBridge.set(bridge, "connect", UrlConnectionInterceptor.CONNECT);
-            getInputStream = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "getInputStream"));
-            connect = new FieldDescription.ForLoadedField(HttpBridge.field(bridge, "connect"));
+            urlConnectionBridge = internalName(bridge);
         } catch (Throwable t) {
             LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
         }
@@ -96,11 +80,11 @@ public final class HttpInstrumentation {
         // premain) needs retransforming; the usual case transforms both as they load, for free.
         for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
             String name = loaded.getName();
-            if ((send != null && name.equals(FACADE)) || (getInputStream != null && name.equals(URL_CONNECTION))) {
+            if ((facadeBridge != null && name.equals(FACADE)) || (urlConnectionBridge != null && name.equals(URL_CONNECTION))) {
                 targets.add(loaded);
             }
         }
-        return new HttpInstrumentation(Collections.unmodifiableList(targets), send, sendAsync, getInputStream, connect);
+        return new HttpInstrumentation(Collections.unmodifiableList(targets), facadeBridge, urlConnectionBridge);
     }
 
     /** The loaded JDK classes to retransform (already loaded: Lifeline loaded them to bridge them). */
@@ -108,28 +92,17 @@ public final class HttpInstrumentation {
         return targets;
     }
 
-    public AgentBuilder apply(AgentBuilder builder) {
-        ClassLoader agentLoader = HttpInstrumentation.class.getClassLoader();
-        if (send != null) {
-            builder = builder.type(named(FACADE))
-                    .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
-                            .bind(HttpBridge.Send.class, send)
-                            .bind(HttpBridge.SendAsync.class, sendAsync))
-                            .include(agentLoader)
-                            .advice(named("send").and(takesArguments(2)), JavaHttpClientAdvice.Send.class.getName())
-                            .advice(named("sendAsync").and(takesArguments(2)), JavaHttpClientAdvice.SendAsync.class.getName()));
-        }
-        if (getInputStream != null) {
-            builder = builder.type(named(URL_CONNECTION))
-                    .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
-                            .bind(HttpBridge.GetInputStream.class, getInputStream))
-                            .include(agentLoader)
-                            .advice(named("getInputStream").and(takesArguments(0)), UrlConnectionAdvice.class.getName()))
-                    .transform(new AgentBuilder.Transformer.ForAdvice(Advice.withCustomMapping()
-                            .bind(HttpBridge.Connect.class, connect))
-                            .include(agentLoader)
-                            .advice(named("connect").and(takesArguments(0)), UrlConnectionConnectAdvice.class.getName()));
-        }
-        return builder;
+    /** Internal name of the bridge for {@code HttpClientFacade}, or null if that client is not instrumented. */
+    public String facadeBridge() {
+        return facadeBridge;
+    }
+
+    /** Internal name of the bridge for {@code HttpURLConnection}, or null if it is not instrumented. */
+    public String urlConnectionBridge() {
+        return urlConnectionBridge;
+    }
+
+    private static String internalName(Class<?> type) {
+        return type.getName().replace('.', '/');
     }
 }

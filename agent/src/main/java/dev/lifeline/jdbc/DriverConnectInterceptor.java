@@ -32,6 +32,11 @@ public final class DriverConnectInterceptor {
     private DriverConnectInterceptor() {
     }
 
+    /** Called by the woven code with a non-null answer of {@link #connect}: what the driver returns. */
+    public static Connection handled(Object answer) {
+        return answer == DECLINED ? null : (Connection) answer;
+    }
+
     public static Object connect(Object driverObject, String url, Properties info) throws SQLException {
         JdbcThreadState scope = JdbcThreadState.current();
         if (scope.consumeRunOriginal()) {

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * Puts Lifeline's meters into the application's own Micrometer registries (Spring Boot
  * Actuator's, or any {@code new SimpleMeterRegistry()}), with no code change: advice on the
  * application's {@code io.micrometer.core.instrument.MeterRegistry} constructor
- * ({@link MetricsInstrumentation}) hands every new registry to {@link #registryCreated(Object)}.
+ * (woven by {@code dev.lifeline.weave.LifelineTransformer}) hands every new registry to {@link #registryCreated(Object)}.
  *
  * <p>The application's Micrometer classes are not ours (ours are relocated), so meters are
  * registered reflectively through JDK functional interfaces ({@link MicrometerMeters}).

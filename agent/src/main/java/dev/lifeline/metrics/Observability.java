@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * Observability observability = Observability.start(adminPort, breakerConfig, strict);
  * JdbcRuntime.install(config, observability.retryListener(Kind.JDBC), observability.jdbcEvents());
- * builder = MetricsInstrumentation.apply(builder);
+ * instrumentation.addTransformer(new LifelineTransformer(...), true);
  * }</pre>
  */
 public final class Observability {

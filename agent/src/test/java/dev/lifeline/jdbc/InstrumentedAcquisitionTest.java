@@ -4,14 +4,17 @@ import com.zaxxer.hikari.HikariConfig;
 import dev.lifeline.config.LifelineConfig;
 import dev.lifeline.retry.RetryListener;
 
+import dev.lifeline.weave.LifelineTransformer;
+import dev.lifeline.weave.LoadedClasses;
+
 import net.bytebuddy.agent.ByteBuddyAgent;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
+import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
 import java.net.ConnectException;
 import java.sql.Connection;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -41,12 +45,17 @@ class InstrumentedAcquisitionTest {
 
     @BeforeAll
     static void installAdvice() {
-        System.setProperty("net.bytebuddy.safe", "true");
-        JdbcInstrumentation.apply(new AgentBuilder.Default()
-                        .disableClassFormatChanges()
-                        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                        .ignore(net.bytebuddy.matcher.ElementMatchers.nameStartsWith("net.bytebuddy.")))
-                .installOn(ByteBuddyAgent.install());
+        // The agent's own transformer, told to weave this test's fake drivers (they live in
+        // Lifeline's packages, which the agent otherwise skips).
+        Instrumentation instrumentation = ByteBuddyAgent.install();
+        instrumentation.addTransformer(new LifelineTransformer(null, null, false), true);
+        LoadedClasses.retransform(instrumentation, LoadedClasses.hookPoints(instrumentation));
+        // JUnit loaded the nested fakes while discovering tests, before the transformer was there.
+        for (Class<?> nested : InstrumentedAcquisitionTest.class.getDeclaredClasses()) {
+            if (Driver.class.isAssignableFrom(nested) || DataSource.class.isAssignableFrom(nested)) {
+                LoadedClasses.retransform(instrumentation, List.of(nested));
+            }
+        }
     }
 
     @AfterEach

@@ -55,10 +55,15 @@ class NoSecretsTest {
         }
     };
     private Level previousLevel;
+    /**
+     * Held strongly: java.util.logging keeps loggers weakly, so a level set on a logger nobody
+     * holds can be collected with it before the first event, which then logs at INFO (a flake seen once).
+     */
+    private Logger logger;
 
     @BeforeEach
     void captureLogging() {
-        Logger logger = Logger.getLogger(EventLog.LOGGER_NAME);
+        logger = Logger.getLogger(EventLog.LOGGER_NAME);
         previousLevel = logger.getLevel();
         logger.setLevel(Level.FINE);
         capture.setLevel(Level.ALL);
@@ -67,7 +72,6 @@ class NoSecretsTest {
 
     @AfterEach
     void restore() {
-        Logger logger = Logger.getLogger(EventLog.LOGGER_NAME);
         logger.removeHandler(capture);
         logger.setLevel(previousLevel);
         Observability.stop();

@@ -2,16 +2,21 @@ package dev.lifeline.it;
 
 import dev.lifeline.demo.run.ChildJvm;
 import dev.lifeline.demo.workload.AttachCheck;
+import dev.lifeline.demo.workload.LateAttachCheck;
 
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The agent attaches and instruments JDBC on the default JDK and on Java 25, silently. */
+/**
+ * The agent attaches and instruments JDBC on the default JDK and on Java 25, silently, from the
+ * command line and into a JVM that is already running.
+ */
 class JdkCompatibilityTest {
 
     @Test
@@ -24,6 +29,18 @@ class JdkCompatibilityTest {
         Path java25 = ChildJvm.temurin25Home();
         assumeTrue(java25 != null, "no Temurin 25 JDK under /usr/lib/jvm");
         assertAttachesSilently(java25.toString());
+    }
+
+    @Test
+    void attachedToARunningJvmItRetransformsTheDriverAlreadyLoaded() throws Exception {
+        ChildJvm.Result result = ChildJvm.withoutAgent().option("-Djdk.attach.allowAttachSelf=true")
+                .run(LateAttachCheck.class, 60, ChildJvm.agentJar().toString(),
+                        "lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=3");
+        assertEquals(0, result.exitCode, result.toString());
+        assertEquals(List.of("BEFORE attempts=1 sqlstate=08001"), result.lines("BEFORE"), "no agent yet: " + result);
+        assertEquals(List.of("AFTER attempts=3 sqlstate=08001"), result.lines("AFTER"),
+                "pgjdbc's Driver, loaded before the attach, was retransformed: " + result);
+        assertTrue(result.stderr.stream().noneMatch(l -> l.contains("[lifeline]") || l.contains("Exception in")), result.toString());
     }
 
     private static void assertAttachesSilently(String javaHome) throws Exception {

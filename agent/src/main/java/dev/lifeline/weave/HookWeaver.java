@@ -1,0 +1,354 @@
+package dev.lifeline.weave;
+
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Weaves Lifeline's hand-over code into the methods of one class. Every hook is one of three
+ * fixed shapes, written here as bytecode by hand:
+ *
+ * <ul>
+ *   <li><b>prologue</b>: at method entry, call Lifeline; a non-null answer is returned at once
+ *       (the call was handled, retries and all), null runs the original body unchanged;</li>
+ *   <li><b>before return</b>: at every {@code return}, pass the value or {@code this} to Lifeline;</li>
+ *   <li>nothing else: no field, method or attribute is added, so a loaded class can be
+ *       retransformed too.</li>
+ * </ul>
+ *
+ * <p>A prologue has one branch target, after the hand-over, where the stack holds the null
+ * answer and the locals are the method's arguments: one {@code F_SAME1} frame describes it
+ * (class files before Java 6 carry no frames and get none).
+ */
+final class HookWeaver extends ClassVisitor {
+
+    static final String OBJECT = "java/lang/Object";
+    static final String FUNCTION = "java/util/function/Function";
+    private static final String CONNECTION_DESC = "Ljava/sql/Connection;";
+    private static final String DRIVER_CONNECT = "(Ljava/lang/String;Ljava/util/Properties;)" + CONNECTION_DESC;
+    private static final String GET_CONNECTION = "()" + CONNECTION_DESC;
+    private static final String GET_CONNECTION_WITH_CREDENTIALS = "(Ljava/lang/String;Ljava/lang/String;)" + CONNECTION_DESC;
+    private static final String JDBC = "dev/lifeline/jdbc/";
+
+    private final Plan plan;
+    private boolean frames;
+    private boolean woven;
+
+    /** What to weave into the class at hand: its JDBC kinds, or the one named target it is. */
+    static final class Plan {
+        final int jdbcKinds;
+        final Target named;
+        /** For the two JDK HTTP targets: the bridge class, in the target's own package. */
+        final String bridge;
+
+        Plan(int jdbcKinds, Target named, String bridge) {
+            this.jdbcKinds = jdbcKinds;
+            this.named = named;
+            this.bridge = bridge;
+        }
+    }
+
+    /** The classes Lifeline instruments by name. */
+    enum Target {
+        HIKARI_CONFIG, PG_STREAM, METER_REGISTRY, HTTP_CLIENT_FACADE, HTTP_URL_CONNECTION
+    }
+
+    HookWeaver(ClassVisitor next, Plan plan) {
+        super(Opcodes.ASM9, next);
+        this.plan = plan;
+    }
+
+    /** Whether any method was changed (if not, the class is left byte for byte as it was). */
+    boolean woven() {
+        return woven;
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        frames = (version & 0xFFFF) >= Opcodes.V1_6;
+        super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+        if (mv == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC)) != 0) {
+            return mv;
+        }
+        MethodVisitor hooked = hook(mv, name, descriptor);
+        if (hooked != null) {
+            woven = true;
+            return hooked;
+        }
+        return mv;
+    }
+
+    private MethodVisitor hook(MethodVisitor mv, String name, String descriptor) {
+        if ((plan.jdbcKinds & SuperTypes.DRIVER) != 0 && name.equals("connect") && descriptor.equals(DRIVER_CONNECT)) {
+            return new Prologue(mv, frames) {
+                @Override
+                void handOver() {
+                    // Object h = DriverConnectInterceptor.connect(this, url, info)
+                    loadThisAndArguments(2);
+                    invokeStatic(JDBC + "DriverConnectInterceptor", "connect",
+                            "(Ljava/lang/Object;Ljava/lang/String;Ljava/util/Properties;)Ljava/lang/Object;");
+                }
+
+                @Override
+                void returnHandled() {
+                    // DECLINED stands for the driver's own "not my URL" null.
+                    invokeStatic(JDBC + "DriverConnectInterceptor", "handled", "(Ljava/lang/Object;)" + CONNECTION_DESC);
+                    super.visitInsn(Opcodes.ARETURN);
+                }
+            };
+        }
+        if ((plan.jdbcKinds & SuperTypes.DATA_SOURCE) != 0 && name.equals("getConnection")) {
+            boolean withCredentials = descriptor.equals(GET_CONNECTION_WITH_CREDENTIALS);
+            if (withCredentials || descriptor.equals(GET_CONNECTION)) {
+                return new Prologue(mv, frames) {
+                    @Override
+                    void handOver() {
+                        // Object h = DataSourceInterceptor.getConnection(this, withCredentials, user, password)
+                        super.visitVarInsn(Opcodes.ALOAD, 0);
+                        super.visitInsn(withCredentials ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
+                        if (withCredentials) {
+                            super.visitVarInsn(Opcodes.ALOAD, 1);
+                            super.visitVarInsn(Opcodes.ALOAD, 2);
+                        } else {
+                            super.visitInsn(Opcodes.ACONST_NULL);
+                            super.visitInsn(Opcodes.ACONST_NULL);
+                        }
+                        invokeStatic(JDBC + "DataSourceInterceptor", "getConnection",
+                                "(Ljava/lang/Object;ZLjava/lang/String;Ljava/lang/String;)Ljava/lang/Object;");
+                    }
+
+                    @Override
+                    void returnHandled() {
+                        returnAs("java/sql/Connection");
+                    }
+                };
+            }
+        }
+        if (plan.named == null) {
+            return null;
+        }
+        switch (plan.named) {
+            case HIKARI_CONFIG:
+                if (name.equals("validate") && descriptor.equals("()V")) {
+                    return new AtEntry(mv, JDBC + "HikariTuning", "beforeValidate");
+                }
+                return null;
+            case PG_STREAM:
+                if (name.equals("receiveChar") && descriptor.equals("()I")) {
+                    return new BeforeReturn(mv, Opcodes.IRETURN) {
+                        @Override
+                        void atReturn() {
+                            super.visitInsn(Opcodes.DUP);
+                            invokeStatic(JDBC + "ProtocolSignals", "received", "(I)V");
+                        }
+                    };
+                }
+                return null;
+            case METER_REGISTRY:
+                if (name.equals("<init>")) {
+                    return new BeforeReturn(mv, Opcodes.RETURN) {
+                        @Override
+                        void atReturn() {
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            invokeStatic("dev/lifeline/metrics/AppMicrometerBridge", "registryCreated", "(Ljava/lang/Object;)V");
+                        }
+                    };
+                }
+                return null;
+            case HTTP_CLIENT_FACADE:
+                // send and sendAsync(HttpRequest, BodyHandler); the push-promise overload is not touched.
+                if ((name.equals("send") || name.equals("sendAsync")) && Type.getArgumentTypes(descriptor).length == 2) {
+                    return new BridgePrologue(mv, frames, plan.bridge, name, descriptor, 2);
+                }
+                return null;
+            case HTTP_URL_CONNECTION:
+                if ((name.equals("getInputStream") && descriptor.equals("()Ljava/io/InputStream;"))
+                        || (name.equals("connect") && descriptor.equals("()V"))) {
+                    return new BridgePrologue(mv, frames, plan.bridge, name, descriptor, 0);
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /** Hands over at entry; a non-null answer is returned instead of running the body. */
+    abstract static class Prologue extends MethodVisitor {
+        private final boolean frames;
+
+        Prologue(MethodVisitor mv, boolean frames) {
+            super(Opcodes.ASM9, mv);
+            this.frames = frames;
+        }
+
+        /** Leaves the answer (an Object, null for "run the body") on the stack. */
+        abstract void handOver();
+
+        /** Returns the non-null answer on the stack. */
+        abstract void returnHandled();
+
+        @Override
+        public final void visitCode() {
+            super.visitCode();
+            emit();
+        }
+
+        void emit() {
+            Label runBody = new Label();
+            handOver();
+            super.visitInsn(Opcodes.DUP);
+            super.visitJumpInsn(Opcodes.IFNULL, runBody);
+            returnHandled();
+            bodyFollows(runBody);
+        }
+
+        /** The one branch target: the null answer is still on the stack and is dropped there. */
+        void bodyFollows(Label runBody) {
+            super.visitLabel(runBody);
+            if (frames) {
+                super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[]{OBJECT});
+            }
+            super.visitInsn(Opcodes.POP);
+        }
+
+        void loadThisAndArguments(int references) {
+            for (int slot = 0; slot <= references; slot++) {
+                super.visitVarInsn(Opcodes.ALOAD, slot);
+            }
+        }
+
+        void invokeStatic(String owner, String name, String descriptor) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
+        }
+
+        void returnAs(String internalName) {
+            super.visitTypeInsn(Opcodes.CHECKCAST, internalName);
+            super.visitInsn(Opcodes.ARETURN);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(maxStack + 6, maxLocals);
+        }
+    }
+
+    /**
+     * For JDK classes, which cannot link to the agent: reads the bridge's {@code Function} field of
+     * the method's name and, if set, applies it to {@code {this, arguments...}}.
+     */
+    static final class BridgePrologue extends Prologue {
+        private final String bridge;
+        private final String field;
+        private final Type returnType;
+        private final int arguments;
+
+        BridgePrologue(MethodVisitor mv, boolean frames, String bridge, String field, String descriptor, int arguments) {
+            super(mv, frames);
+            this.bridge = bridge;
+            this.field = field;
+            this.returnType = Type.getReturnType(descriptor);
+            this.arguments = arguments;
+        }
+
+        @Override
+        void emit() {
+            // Function f = Bridge.field; if (f != null) { Object h = f.apply(new Object[]{this, args}); if (h != null) return h; }
+            Label runBody = new Label();
+            mv.visitFieldInsn(Opcodes.GETSTATIC, bridge, field, "L" + FUNCTION + ";");
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitJumpInsn(Opcodes.IFNULL, runBody);
+            pushIntConstant(arguments + 1);
+            mv.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+            for (int slot = 0; slot <= arguments; slot++) {
+                mv.visitInsn(Opcodes.DUP);
+                pushIntConstant(slot);
+                mv.visitVarInsn(Opcodes.ALOAD, slot);
+                mv.visitInsn(Opcodes.AASTORE);
+            }
+            mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, FUNCTION, "apply", "(Ljava/lang/Object;)Ljava/lang/Object;", true);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitJumpInsn(Opcodes.IFNULL, runBody);
+            returnHandled();
+            bodyFollows(runBody);
+        }
+
+        private void pushIntConstant(int value) {
+            mv.visitInsn(Opcodes.ICONST_0 + value);
+        }
+
+        @Override
+        void handOver() {
+            throw new UnsupportedOperationException("emit() is written out");
+        }
+
+        @Override
+        void returnHandled() {
+            if (returnType.getSort() == Type.VOID) {
+                mv.visitInsn(Opcodes.POP);
+                mv.visitInsn(Opcodes.RETURN);
+            } else {
+                returnAs(returnType.getInternalName());
+            }
+        }
+    }
+
+    /** Calls {@code owner.method(this)} at entry. */
+    static final class AtEntry extends MethodVisitor {
+        private final String owner;
+        private final String method;
+
+        AtEntry(MethodVisitor mv, String owner, String method) {
+            super(Opcodes.ASM9, mv);
+            this.owner = owner;
+            this.method = method;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, method, "(Ljava/lang/Object;)V", false);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(maxStack + 1, maxLocals);
+        }
+    }
+
+    /** Runs {@link #atReturn()} before every return instruction of the given opcode. */
+    abstract static class BeforeReturn extends MethodVisitor {
+        private final int returnOpcode;
+
+        BeforeReturn(MethodVisitor mv, int returnOpcode) {
+            super(Opcodes.ASM9, mv);
+            this.returnOpcode = returnOpcode;
+        }
+
+        abstract void atReturn();
+
+        void invokeStatic(String owner, String name, String descriptor) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode == returnOpcode) {
+                atReturn();
+            }
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(maxStack + 2, maxLocals);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.lifeline.weave;
+
+import dev.lifeline.jdbc.JdbcRuntime;
+import dev.lifeline.log.LifelineLog;
+
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Opcodes;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The one {@link ClassFileTransformer} Lifeline registers. For each class the JVM defines it
+ * decides, by name first and then from the class file's header, whether the class is one of
+ * Lifeline's hook points, and weaves it with {@link HookWeaver}. Nothing here loads a class: a
+ * class of the JDK or of a well-known library that never implements a JDBC type costs a few
+ * string comparisons, and any other costs the parse of its constant pool.
+ *
+ * <p>Fail-open: any failure leaves that class exactly as it was and is reported once.
+ */
+public final class LifelineTransformer implements ClassFileTransformer {
+
+    static final String HIKARI_CONFIG = "com/zaxxer/hikari/HikariConfig";
+    static final String PG_STREAM = "org/postgresql/core/PGStream";
+    /** Built at run time: as a literal the shade plugin would relocate it to our own copy. */
+    static final String METER_REGISTRY = String.join("/", "io", "micrometer", "core", "instrument", "MeterRegistry");
+    public static final String HTTP_CLIENT_FACADE = "jdk/internal/net/http/HttpClientFacade";
+    public static final String HTTP_URL_CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
+
+    /** Packages whose classes are never JDBC drivers or data sources: skipped by name alone. */
+    private static final String[] IGNORED = {
+        "java/", "javax/", "jdk/", "sun/", "com/sun/", "org/slf4j/", "ch/qos/logback/",
+        "org/apache/logging/log4j/", "org/junit/", "kotlin/", "scala/", "com/fasterxml/jackson/", "io/netty/"
+    };
+
+    private final String facadeBridge;
+    private final String urlConnectionBridge;
+    private final boolean skipOwnClasses;
+    private final SuperTypes superTypes = new SuperTypes();
+    private final Map<ClassLoader, Boolean> visibility = new WeakHashMap<>();
+
+    /**
+     * @param facadeBridge        internal name of the bridge class for {@code HttpClientFacade}, or null
+     * @param urlConnectionBridge internal name of the bridge class for {@code HttpURLConnection}, or null
+     * @param skipOwnClasses      false only in Lifeline's own tests, whose fake drivers live in its packages
+     */
+    public LifelineTransformer(String facadeBridge, String urlConnectionBridge, boolean skipOwnClasses) {
+        this.facadeBridge = facadeBridge;
+        this.urlConnectionBridge = urlConnectionBridge;
+        this.skipOwnClasses = skipOwnClasses;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String name, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfile) {
+        if (name == null || classfile == null) {
+            return null;
+        }
+        try {
+            HookWeaver.Plan plan = plan(loader, name, classfile);
+            return plan == null ? null : weave(classfile, plan);
+        } catch (Throwable t) {
+            LifelineLog.internalError("instrumenting " + name.replace('/', '.'), t);
+            return null;
+        }
+    }
+
+    private HookWeaver.Plan plan(ClassLoader loader, String name, byte[] classfile) {
+        HookWeaver.Target named = named(name);
+        if (named != null) {
+            if (named == HookWeaver.Target.HTTP_CLIENT_FACADE) {
+                return facadeBridge == null ? null : new HookWeaver.Plan(0, named, facadeBridge);
+            }
+            if (named == HookWeaver.Target.HTTP_URL_CONNECTION) {
+                return urlConnectionBridge == null ? null : new HookWeaver.Plan(0, named, urlConnectionBridge);
+            }
+            return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null) : null;
+        }
+        if (loader == null || isIgnored(name)) {
+            return null;
+        }
+        ClassReader header = new ClassReader(classfile);
+        int kinds = superTypes.of(loader, header.getSuperName(), header.getInterfaces());
+        if (kinds == 0) {
+            return null;
+        }
+        superTypes.remember(loader, name, kinds);
+        if ((header.getAccess() & Opcodes.ACC_INTERFACE) != 0 || !seesLifeline(loader)) {
+            return null;
+        }
+        return new HookWeaver.Plan(kinds, null, null);
+    }
+
+    /**
+     * Woven code calls Lifeline's classes by name, so they must be visible from the class's own
+     * loader and be the very classes this agent runs on. An isolated loader (a plugin system that
+     * does not delegate to the application class path) would otherwise get a
+     * {@code NoClassDefFoundError} on the call: its classes are left alone instead, and that is said once.
+     */
+    private boolean seesLifeline(ClassLoader loader) {
+        if (loader == null) {
+            return false;
+        }
+        synchronized (visibility) {
+            Boolean known = visibility.get(loader);
+            if (known != null) {
+                return known;
+            }
+        }
+        boolean sees;
+        try {
+            sees = Class.forName(JdbcRuntime.class.getName(), false, loader) == JdbcRuntime.class;
+        } catch (Throwable t) {
+            sees = false;
+        }
+        if (!sees) {
+            LifelineLog.warn("classes of " + loader + " cannot reach the agent (an isolated class loader): "
+                    + "its JDBC drivers and pools run without Lifeline");
+        }
+        synchronized (visibility) {
+            visibility.put(loader, sees);
+        }
+        return sees;
+    }
+
+    private static HookWeaver.Target named(String name) {
+        switch (name) {
+            case HIKARI_CONFIG:
+                return HookWeaver.Target.HIKARI_CONFIG;
+            case PG_STREAM:
+                return HookWeaver.Target.PG_STREAM;
+            case HTTP_CLIENT_FACADE:
+                return HookWeaver.Target.HTTP_CLIENT_FACADE;
+            case HTTP_URL_CONNECTION:
+                return HookWeaver.Target.HTTP_URL_CONNECTION;
+            default:
+                return name.equals(METER_REGISTRY) ? HookWeaver.Target.METER_REGISTRY : null;
+        }
+    }
+
+    private boolean isIgnored(String name) {
+        for (String prefix : IGNORED) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return skipOwnClasses && name.startsWith("dev/lifeline/");
+    }
+
+    /** The woven class file, or null when no method matched (the class is left as it was). */
+    static byte[] weave(byte[] classfile, HookWeaver.Plan plan) {
+        ClassReader reader = new ClassReader(classfile);
+        // Given the reader, the writer copies the constant pool and every untouched method as is.
+        ClassWriter writer = new ClassWriter(reader, 0);
+        HookWeaver weaver = new HookWeaver(writer, plan);
+        reader.accept(weaver, 0);
+        return weaver.woven() ? writer.toByteArray() : null;
+    }
+}
