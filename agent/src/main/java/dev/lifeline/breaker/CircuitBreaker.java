@@ -237,7 +237,8 @@ public final class CircuitBreaker {
 
     /**
      * Counts one outcome in the current bucket and returns the window's sums: failures in the high
-     * 32 bits, calls in the low 32.
+     * 32 bits, calls in the low 32. A success only counts (every borrow from a pool records one,
+     * and nothing is decided on it): its sums are not computed and 0 is returned.
      */
     private long record(AtomicLongArray window, boolean failure, long now) {
         long epoch = Math.floorDiv(now, bucketNanos);
@@ -264,6 +265,9 @@ public final class CircuitBreaker {
             if (next == v || window.compareAndSet(index, v, next)) {
                 break;
             }
+        }
+        if (!failure) {
+            return 0;
         }
         long totalCalls = 0;
         long totalFailures = 0;
