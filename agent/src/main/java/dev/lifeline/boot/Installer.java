@@ -37,7 +37,8 @@ final class Installer {
         HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation,
                 observability.retryListener(Kind.HTTP));
 
-        LifelineTransformer transformer = new LifelineTransformer(http.facadeBridge(), http.urlConnectionBridge(), true);
+        LifelineTransformer transformer = new LifelineTransformer(http.facadeBridge(), http.urlConnectionBridge(), true)
+                .readEdgesVia(instrumentation);
         instrumentation.addTransformer(transformer, true);
         // Classes loaded before this point are woven by retransformation: at start-up only an HTTP
         // client someone loaded before premain; after a late attach, every hook point in the JVM.

@@ -51,7 +51,13 @@ public final class HttpInstrumentation {
         List<Class<?>> targets = new ArrayList<>(2);
         String facadeBridge = null;
         String urlConnectionBridge = null;
+        // An application on the module path that does not require java.net.http cannot use it:
+        // nothing to instrument, and nothing to warn about.
+        boolean httpClientResolved = ModuleLayer.boot().findModule("java.net.http").isPresent();
         try {
+            if (!httpClientResolved) {
+                throw new ClassNotFoundException("not resolved");
+            }
             // A small class of the facade's package anchors the bridge: the facade itself is
             // transformed when the application first builds a client, not loaded here.
             Class<?> anchor = Class.forName(FACADE_ANCHOR, false, ClassLoader.getPlatformClassLoader());
@@ -61,7 +67,9 @@ public final class HttpInstrumentation {
             HttpBridge.set(bridge, "sendAsync", JavaHttpClientInterceptor.SEND_ASYNC);
             facadeBridge = internalName(bridge);
         } catch (Throwable t) {
-            LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
+            if (httpClientResolved) {
+                LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
+            }
         }
         try {
             // Likewise a small class of HttpURLConnection's package; the class itself is transformed

@@ -120,6 +120,7 @@ public final class DriverConnectInterceptor {
         if (physical == null) {
             return DECLINED;
         }
+        targetAnswered(target);
         try {
             return LifelineConnection.wrap(driver, url, info, physical, slot, target);
         } catch (SQLException | RuntimeException | Error e) {
@@ -127,6 +128,17 @@ public final class DriverConnectInterceptor {
             LifelineLog.internalError("connection wrapper", e);
             slot.release();
             return physical;
+        }
+    }
+
+    /**
+     * A physical connect succeeded, whoever made it (a pool's own thread filling the pool, too):
+     * callers asleep in a backoff for this target retry now.
+     */
+    private static void targetAnswered(TargetState target) {
+        JdbcRuntime runtime = JdbcRuntime.get();
+        if (runtime != null) {
+            runtime.retrier.targetAnswered(target.name);
         }
     }
 
@@ -144,6 +156,7 @@ public final class DriverConnectInterceptor {
                 if (fresh == null) {
                     throw new SQLException("lifeline: the driver no longer accepts the URL of " + target.name, "08001");
                 }
+                targetAnswered(target);
                 return fresh;
             });
         } catch (SQLException | RuntimeException | Error e) {

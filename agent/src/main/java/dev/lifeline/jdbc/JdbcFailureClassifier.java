@@ -149,6 +149,11 @@ public final class JdbcFailureClassifier implements FailureClassifier {
             if (state.equals("57P03")) { // the server is starting up, shutting down or in recovery
                 return new Finding(Verdict.RETRY, Finding.SERVER_BUSY, "cannot connect now (57P03)");
             }
+            // The new session was ended by the server while it was being set up (a DBA's or a
+            // script's pg_terminate_backend, a restart): nothing ran in it, so another is safe.
+            if (state.equals("57P01") || state.equals("57P02")) {
+                return new Finding(Verdict.RETRY, Finding.CONNECTION_STATE, "session terminated by the server (" + state + ")");
+            }
         }
 
         Finding cause = socketCause(t);

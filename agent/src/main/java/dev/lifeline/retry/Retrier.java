@@ -4,7 +4,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
@@ -16,6 +22,11 @@ import java.util.function.LongSupplier;
  * attempt limit, the deadline (a wait that would end past it is not started), a denied retry
  * budget, or an interrupt during the wait. The fast path (first attempt succeeds) allocates
  * nothing and takes no lock; waiting parks the calling thread only.
+ *
+ * <p><b>The target is back:</b> a backoff wait ends early when another call to the same target
+ * succeeds meanwhile, after a short random spread (at most {@link #WAKE_SPREAD_NANOS}) so that the
+ * woken callers do not all arrive at once. Without it, a retry asleep in a long exponential wait
+ * sleeps on after the outage, while other callers already succeed (BENCHMARKS.md, recovery).
  */
 public final class Retrier {
 
@@ -24,6 +35,18 @@ public final class Retrier {
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
     private final DoubleSupplier random;
+    /** Threads in a backoff wait, over all targets: the success path reads only this when it is 0. */
+    private final AtomicInteger sleeping = new AtomicInteger();
+    private final ConcurrentHashMap<String, Waiters> waiters = new ConcurrentHashMap<>();
+
+    /** The longest extra wait of a caller woken because its target answered someone else. */
+    static final long WAKE_SPREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Callers waiting to retry one target, and how many successes that target has had meanwhile. */
+    private static final class Waiters {
+        final AtomicLong successes = new AtomicLong();
+        final Set<Thread> parked = ConcurrentHashMap.newKeySet();
+    }
 
     public Retrier(RetryPolicy policy, RetryListener listener) {
         this(policy, listener, System::nanoTime, Sleeper.PARKING,
@@ -105,6 +128,7 @@ public final class Retrier {
                 }
             }
             if (failure == null) {
+                targetAnswered(target);
                 if (n > 1) {
                     notifySuccess(target, n, nanoClock.getAsLong() - start);
                 }
@@ -126,7 +150,7 @@ public final class Retrier {
                 } else {
                     notifyRetry(target, n + 1, wait, failure);
                     try {
-                        sleeper.sleepNanos(wait);
+                        backOff(target, wait);
                         if (earlier == null) {
                             earlier = new ArrayList<>(Math.min(policy.maxAttempts() - 1, 8)); // maxAttempts may be huge
                         }
@@ -145,6 +169,49 @@ public final class Retrier {
             notifyGiveUp(target, n, elapsed, failure, reason);
             throw GiveUp.decorate(failure, earlier == null ? Collections.emptyList() : earlier,
                     target, n, elapsed, reason);
+        }
+    }
+
+    /** Sleeps {@code wait}, or less if another call to {@code target} succeeds meanwhile. */
+    private void backOff(String target, long wait) throws InterruptedException {
+        Waiters w = waiters.computeIfAbsent(target, t -> new Waiters());
+        long seen = w.successes.get();
+        Thread self = Thread.currentThread();
+        w.parked.add(self);
+        sleeping.incrementAndGet();
+        long left;
+        try {
+            left = sleeper.sleepNanos(wait, () -> w.successes.get() != seen);
+        } finally {
+            sleeping.decrementAndGet();
+            w.parked.remove(self);
+        }
+        if (left > 0) {
+            long spread = (long) (random.getAsDouble() * Math.min(left, WAKE_SPREAD_NANOS));
+            if (spread > 0) {
+                sleeper.sleepNanos(spread);
+            }
+        }
+    }
+
+    /**
+     * {@code target} just answered a call (here, or one made outside the loop: a pool's own
+     * connect below the application's retry). Callers waiting to retry it stop waiting.
+     * One volatile read when nobody waits.
+     */
+    public void targetAnswered(String target) {
+        if (sleeping.get() > 0) {
+            wakeWaiters(target);
+        }
+    }
+
+    private void wakeWaiters(String target) {
+        Waiters w = waiters.get(target);
+        if (w != null && !w.parked.isEmpty()) {
+            w.successes.incrementAndGet();
+            for (Thread t : w.parked) {
+                LockSupport.unpark(t);
+            }
         }
     }
 

@@ -8,8 +8,10 @@ import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
@@ -39,6 +41,8 @@ public final class LifelineTransformer implements ClassFileTransformer {
     private final String facadeBridge;
     private final String urlConnectionBridge;
     private final boolean skipOwnClasses;
+    /** For read edges from named modules to Lifeline's; null in tests that weave without an agent. */
+    private volatile Instrumentation instrumentation;
     private final SuperTypes superTypes = new SuperTypes();
     private final Map<ClassLoader, Boolean> visibility = new WeakHashMap<>();
 
@@ -51,6 +55,42 @@ public final class LifelineTransformer implements ClassFileTransformer {
         this.facadeBridge = facadeBridge;
         this.urlConnectionBridge = urlConnectionBridge;
         this.skipOwnClasses = skipOwnClasses;
+    }
+
+    /** Lets woven classes of named (non-automatic) modules read Lifeline's module: see {@link #transform(Module, ClassLoader, String, Class, ProtectionDomain, byte[])}. */
+    public LifelineTransformer readEdgesVia(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
+        return this;
+    }
+
+    /**
+     * A class of an explicit named module may only call into modules it reads, and Lifeline's
+     * classes are in the unnamed module of the application class loader: without a read edge the
+     * woven call would fail with an {@code IllegalAccessError}. The edge is added before the class
+     * is defined, for woven classes only; if it cannot be, the class is left as it was.
+     */
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String name, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfile) {
+        byte[] woven = transform(loader, name, classBeingRedefined, protectionDomain, classfile);
+        if (woven == null || module == null || !module.isNamed() || loader == null
+                || name.equals(HTTP_CLIENT_FACADE) || name.equals(HTTP_URL_CONNECTION)) {
+            return woven; // the JDK's HTTP clients call through a bridge in their own package
+        }
+        try {
+            Module lifeline = LifelineTransformer.class.getModule();
+            if (!module.canRead(lifeline)) {
+                Instrumentation inst = instrumentation;
+                if (inst == null) {
+                    return null;
+                }
+                inst.redefineModule(module, Set.of(lifeline), Map.of(), Map.of(), Set.of(), Map.of());
+            }
+            return woven;
+        } catch (Throwable t) {
+            LifelineLog.internalError("letting module " + module.getName() + " reach Lifeline", t);
+            return null;
+        }
     }
 
     @Override

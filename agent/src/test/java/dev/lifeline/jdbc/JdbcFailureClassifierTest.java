@@ -101,6 +101,17 @@ class JdbcFailureClassifierTest {
     }
 
     @Test
+    void retriesASessionTheServerTerminatedWhileItWasBeingSetUp() {
+        // Seen in StatementRecoveryTest: pg_terminate_backend landing on a reconnect's new session.
+        SQLException terminated = sql("FATAL: terminating connection due to administrator command", "57P01");
+        assertTrue(ACQUIRE.isRetryable(terminated));
+        assertEquals("session terminated by the server (57P01)", JdbcFailureClassifier.describe(terminated));
+        assertTrue(JdbcFailureClassifier.isOutage(terminated));
+        assertFalse(ACQUIRE.isRetryable(sql("FATAL: password authentication failed", "28P01",
+                sql("FATAL: terminating connection due to administrator command", "57P01"))), "a refusal still wins");
+    }
+
+    @Test
     void retriesHikariPoolTimeoutAndNamesTheUnderlyingFailure() {
         SQLException last = sql("Connection refused", "08001", new ConnectException("Connection refused"));
         SQLTransientConnectionException timeout = new SQLTransientConnectionException(

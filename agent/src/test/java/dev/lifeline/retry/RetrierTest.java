@@ -12,6 +12,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -237,6 +241,44 @@ class RetrierTest {
             return null;
         });
         assertTrue(started[2] - started[1] >= 39 * MS, "waited " + (started[2] - started[1]) / MS + " ms");
+    }
+
+    @Test
+    void aBackoffWaitEndsWhenAnotherCallToTheSameTargetSucceeds() throws Exception {
+        // A 60 s backoff (random 0.99 of 60 s): only the wake-up can end it within the test.
+        Retrier retrier = new Retrier(new RetryPolicy(3, Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofMinutes(10)), RetryListener.NONE, System::nanoTime, Sleeper.PARKING, () -> 0.99);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            AtomicInteger attempts = new AtomicInteger();
+            Future<String> waiting = pool.submit(() -> retrier.call("db:5432/app", null, ALWAYS, n -> {
+                attempts.incrementAndGet();
+                if (n == 1) {
+                    throw new IOException("refused");
+                }
+                return "attempt " + n;
+            }));
+            while (attempts.get() == 0) {
+                Thread.sleep(5);
+            }
+            // Successes on another target wake nobody.
+            for (int i = 0; i < 20; i++) {
+                retrier.call("other:5432/app", null, ALWAYS, n -> "ok");
+                Thread.sleep(10);
+            }
+            assertFalse(waiting.isDone(), "still in its backoff: another target's success is no news");
+            assertEquals(1, attempts.get());
+            // The same target answers another caller: the waiting call retries now, not in 59 s.
+            long start = System.nanoTime();
+            while (!waiting.isDone() && System.nanoTime() - start < 20_000 * MS) {
+                retrier.call("db:5432/app", null, ALWAYS, n -> "ok");
+                Thread.sleep(10);
+            }
+            assertEquals("attempt 2", waiting.get(1, TimeUnit.SECONDS));
+            assertEquals(2, attempts.get());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -74,13 +74,13 @@ class StatementRecoveryTest {
         Path withoutAcks = Files.createTempFile("acks-without", ".txt");
         Path withAcks = Files.createTempFile("acks-with", ".txt");
 
-        ChildJvm.Result without = whileTerminatingBackends("lifeline-mixed-0", () -> ChildJvm.withoutAgent().run(MixedWorkload.class, 120,
+        ChildJvm.Result without = whileTerminatingBackends("lifeline-mixed-0", 0, () -> ChildJvm.withoutAgent().run(MixedWorkload.class, 120,
                 "url=" + database.url(), "threads=4", "seconds=10", "table=orders", "idBase=0",
                 "ackFile=" + withoutAcks, "applicationName=lifeline-mixed-0"));
         assertTrue(without.resultInt("failed") > 0, "without the agent some operations fail: " + without);
         assertEveryAcknowledgedRowExactlyOnce(withoutAcks, 0, 10_000_000);
 
-        ChildJvm.Result with = whileTerminatingBackends("lifeline-mixed-1", () -> ChildJvm.withAgent("").run(MixedWorkload.class, 120,
+        ChildJvm.Result with = whileTerminatingBackends("lifeline-mixed-1", 5, () -> ChildJvm.withAgent("").run(MixedWorkload.class, 120,
                 "url=" + database.url(), "threads=4", "seconds=10", "table=orders", "idBase=10000000",
                 "ackFile=" + withAcks, "applicationName=lifeline-mixed-1"));
         assertEquals(0, with.resultInt("failed"), "with the agent no operation fails: " + with);
@@ -145,7 +145,13 @@ class StatementRecoveryTest {
     }
 
     /** An administrator terminates the application's backends every 300 ms while it runs. */
-    private static ChildJvm.Result whileTerminatingBackends(String applicationName, Run run) throws Exception {
+    /**
+     * @param minTerminated the run proves something only if more than this many backends were
+     *                      killed under it. 0 for the no-agent run: killed at its first connection,
+     *                      HikariCP may sit with an empty pool for the whole run, and then there is
+     *                      nothing more to kill (its failures are what that run must show).
+     */
+    private static ChildJvm.Result whileTerminatingBackends(String applicationName, int minTerminated, Run run) throws Exception {
         AtomicBoolean done = new AtomicBoolean();
         AtomicInteger terminated = new AtomicInteger();
         Thread killer = new Thread(() -> {
@@ -170,7 +176,7 @@ class StatementRecoveryTest {
             done.set(true);
             killer.join();
         }
-        assertTrue(terminated.get() > 5, "the administrator must have terminated backends: " + terminated.get() + "\n" + result);
+        assertTrue(terminated.get() > minTerminated, "the administrator must have terminated backends: " + terminated.get() + "\n" + result);
         return result;
     }
 
