@@ -11,7 +11,6 @@ import dev.lifeline.weave.LifelineTransformer;
 import dev.lifeline.weave.LoadedClasses;
 
 import java.lang.instrument.Instrumentation;
-import java.util.List;
 
 /**
  * Installs the runtimes and the one class-file transformer. Start-up cost is kept low: no
@@ -40,9 +39,8 @@ final class Installer {
         LifelineTransformer transformer = new LifelineTransformer(http.facadeBridge(), http.urlConnectionBridge(), true)
                 .readEdgesVia(instrumentation);
         instrumentation.addTransformer(transformer, true);
-        // Classes loaded before this point are woven by retransformation: at start-up only an HTTP
-        // client someone loaded before premain; after a late attach, every hook point in the JVM.
-        List<Class<?>> loaded = attached ? LoadedClasses.hookPoints(instrumentation) : http.targets();
-        LoadedClasses.retransform(instrumentation, loaded);
+        // Classes loaded before this point are woven by retransformation: at start-up only a class
+        // woven by name that someone loaded before premain; after a late attach, every hook point.
+        LoadedClasses.retransform(instrumentation, LoadedClasses.hookPoints(instrumentation, attached));
     }
 }

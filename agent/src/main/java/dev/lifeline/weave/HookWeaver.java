@@ -89,7 +89,7 @@ final class HookWeaver extends ClassVisitor {
         if ((plan.jdbcKinds & SuperTypes.DRIVER) != 0 && name.equals("connect") && descriptor.equals(DRIVER_CONNECT)) {
             return new Prologue(mv, frames) {
                 @Override
-                void handOver() {
+                void handOver(Label runBody) {
                     // Object h = DriverConnectInterceptor.connect(this, url, info)
                     loadThisAndArguments(2);
                     invokeStatic(JDBC + "DriverConnectInterceptor", "connect",
@@ -109,7 +109,7 @@ final class HookWeaver extends ClassVisitor {
             if (withCredentials || descriptor.equals(GET_CONNECTION)) {
                 return new Prologue(mv, frames) {
                     @Override
-                    void handOver() {
+                    void handOver(Label runBody) {
                         // Object h = DataSourceInterceptor.getConnection(this, withCredentials, user, password)
                         super.visitVarInsn(Opcodes.ALOAD, 0);
                         super.visitInsn(withCredentials ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
@@ -137,7 +137,7 @@ final class HookWeaver extends ClassVisitor {
         switch (plan.named) {
             case HIKARI_CONFIG:
                 if (name.equals("validate") && descriptor.equals("()V")) {
-                    return new AtEntry(mv, JDBC + "HikariTuning", "beforeValidate");
+                    return new AtEntry(mv, JDBC + "HikariTuning", "beforeValidate", "(Ljava/lang/Object;)V");
                 }
                 return null;
             case PG_STREAM:
@@ -179,17 +179,39 @@ final class HookWeaver extends ClassVisitor {
         }
     }
 
+    /** What every hook shares: static calls into Lifeline, and the stack it adds to the method's. */
+    abstract static class Hook extends MethodVisitor {
+        private final int extraStack;
+
+        Hook(MethodVisitor mv, int extraStack) {
+            super(Opcodes.ASM9, mv);
+            this.extraStack = extraStack;
+        }
+
+        void invokeStatic(String owner, String name, String descriptor) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitMaxs(maxStack + extraStack, maxLocals);
+        }
+    }
+
     /** Hands over at entry; a non-null answer is returned instead of running the body. */
-    abstract static class Prologue extends MethodVisitor {
+    abstract static class Prologue extends Hook {
         private final boolean frames;
 
         Prologue(MethodVisitor mv, boolean frames) {
-            super(Opcodes.ASM9, mv);
+            super(mv, 6);
             this.frames = frames;
         }
 
-        /** Leaves the answer (an Object, null for "run the body") on the stack. */
-        abstract void handOver();
+        /**
+         * Leaves the answer (an Object, null for "run the body") on the stack. May jump to
+         * {@code runBody} itself with one null Object on the stack.
+         */
+        abstract void handOver(Label runBody);
 
         /** Returns the non-null answer on the stack. */
         abstract void returnHandled();
@@ -197,20 +219,12 @@ final class HookWeaver extends ClassVisitor {
         @Override
         public final void visitCode() {
             super.visitCode();
-            emit();
-        }
-
-        void emit() {
             Label runBody = new Label();
-            handOver();
+            handOver(runBody);
             super.visitInsn(Opcodes.DUP);
             super.visitJumpInsn(Opcodes.IFNULL, runBody);
             returnHandled();
-            bodyFollows(runBody);
-        }
-
-        /** The one branch target: the null answer is still on the stack and is dropped there. */
-        void bodyFollows(Label runBody) {
+            // The one branch target: the null answer is still on the stack and is dropped there.
             super.visitLabel(runBody);
             if (frames) {
                 super.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[]{OBJECT});
@@ -224,18 +238,9 @@ final class HookWeaver extends ClassVisitor {
             }
         }
 
-        void invokeStatic(String owner, String name, String descriptor) {
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
-        }
-
         void returnAs(String internalName) {
             super.visitTypeInsn(Opcodes.CHECKCAST, internalName);
             super.visitInsn(Opcodes.ARETURN);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(maxStack + 6, maxLocals);
         }
     }
 
@@ -258,9 +263,8 @@ final class HookWeaver extends ClassVisitor {
         }
 
         @Override
-        void emit() {
-            // Function f = Bridge.field; if (f != null) { Object h = f.apply(new Object[]{this, args}); if (h != null) return h; }
-            Label runBody = new Label();
+        void handOver(Label runBody) {
+            // Function f = Bridge.field; if (f == null) run the body; else f.apply(new Object[]{this, args})
             mv.visitFieldInsn(Opcodes.GETSTATIC, bridge, field, "L" + FUNCTION + ";");
             mv.visitInsn(Opcodes.DUP);
             mv.visitJumpInsn(Opcodes.IFNULL, runBody);
@@ -273,19 +277,10 @@ final class HookWeaver extends ClassVisitor {
                 mv.visitInsn(Opcodes.AASTORE);
             }
             mv.visitMethodInsn(Opcodes.INVOKEINTERFACE, FUNCTION, "apply", "(Ljava/lang/Object;)Ljava/lang/Object;", true);
-            mv.visitInsn(Opcodes.DUP);
-            mv.visitJumpInsn(Opcodes.IFNULL, runBody);
-            returnHandled();
-            bodyFollows(runBody);
         }
 
         private void pushIntConstant(int value) {
             mv.visitInsn(Opcodes.ICONST_0 + value);
-        }
-
-        @Override
-        void handOver() {
-            throw new UnsupportedOperationException("emit() is written out");
         }
 
         @Override
@@ -300,43 +295,36 @@ final class HookWeaver extends ClassVisitor {
     }
 
     /** Calls {@code owner.method(this)} at entry. */
-    static final class AtEntry extends MethodVisitor {
+    static final class AtEntry extends Hook {
         private final String owner;
         private final String method;
+        private final String descriptor;
 
-        AtEntry(MethodVisitor mv, String owner, String method) {
-            super(Opcodes.ASM9, mv);
+        AtEntry(MethodVisitor mv, String owner, String method, String descriptor) {
+            super(mv, 1);
             this.owner = owner;
             this.method = method;
+            this.descriptor = descriptor;
         }
 
         @Override
         public void visitCode() {
             super.visitCode();
             super.visitVarInsn(Opcodes.ALOAD, 0);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, method, "(Ljava/lang/Object;)V", false);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(maxStack + 1, maxLocals);
+            invokeStatic(owner, method, descriptor);
         }
     }
 
     /** Runs {@link #atReturn()} before every return instruction of the given opcode. */
-    abstract static class BeforeReturn extends MethodVisitor {
+    abstract static class BeforeReturn extends Hook {
         private final int returnOpcode;
 
         BeforeReturn(MethodVisitor mv, int returnOpcode) {
-            super(Opcodes.ASM9, mv);
+            super(mv, 2);
             this.returnOpcode = returnOpcode;
         }
 
         abstract void atReturn();
-
-        void invokeStatic(String owner, String name, String descriptor) {
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, owner, name, descriptor, false);
-        }
 
         @Override
         public void visitInsn(int opcode) {
@@ -344,11 +332,6 @@ final class HookWeaver extends ClassVisitor {
                 atReturn();
             }
             super.visitInsn(opcode);
-        }
-
-        @Override
-        public void visitMaxs(int maxStack, int maxLocals) {
-            super.visitMaxs(maxStack + 2, maxLocals);
         }
     }
 }

@@ -32,10 +32,10 @@ public final class LifelineTransformer implements ClassFileTransformer {
     public static final String HTTP_CLIENT_FACADE = "jdk/internal/net/http/HttpClientFacade";
     public static final String HTTP_URL_CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
 
-    /** Packages whose classes are never JDBC drivers or data sources: skipped by name alone. */
+    /** Packages besides the JDK's whose classes are never JDBC drivers or data sources: skipped by name alone. */
     private static final String[] IGNORED = {
-        "java/", "javax/", "jdk/", "sun/", "com/sun/", "org/slf4j/", "ch/qos/logback/",
-        "org/apache/logging/log4j/", "org/junit/", "kotlin/", "scala/", "com/fasterxml/jackson/", "io/netty/"
+        "org/slf4j/", "ch/qos/logback/", "org/apache/logging/log4j/", "org/junit/", "kotlin/", "scala/",
+        "com/fasterxml/jackson/", "io/netty/"
     };
 
     private final String facadeBridge;
@@ -166,7 +166,8 @@ public final class LifelineTransformer implements ClassFileTransformer {
         return sees;
     }
 
-    private static HookWeaver.Target named(String name) {
+    /** The hook point woven by name that {@code name} (internal form) is, or null. */
+    static HookWeaver.Target named(String name) {
         switch (name) {
             case HIKARI_CONFIG:
                 return HookWeaver.Target.HIKARI_CONFIG;
@@ -182,6 +183,9 @@ public final class LifelineTransformer implements ClassFileTransformer {
     }
 
     private boolean isIgnored(String name) {
+        if (SuperTypes.isJdk(name)) {
+            return true;
+        }
         for (String prefix : IGNORED) {
             if (name.startsWith(prefix)) {
                 return true;

@@ -14,12 +14,17 @@ public final class LoadedClasses {
     private LoadedClasses() {
     }
 
-    /** The loaded classes that are hook points: the named ones, and every JDBC driver and data source. */
-    public static List<Class<?>> hookPoints(Instrumentation instrumentation) {
+    /**
+     * The loaded classes that are hook points: the ones woven by name, and with
+     * {@code jdbcImplementations} every JDBC driver and data source too (a late attach; at
+     * start-up none is loaded yet, and asking would load {@code java.sql} for nothing).
+     */
+    public static List<Class<?>> hookPoints(Instrumentation instrumentation, boolean jdbcImplementations) {
         List<Class<?>> found = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             try {
-                if (isHookPoint(type) && instrumentation.isModifiableClass(type)) {
+                if ((isNamedHookPoint(type) || (jdbcImplementations && isJdbcImplementation(type)))
+                        && instrumentation.isModifiableClass(type)) {
                     found.add(type);
                 }
             } catch (Throwable t) {
@@ -29,21 +34,13 @@ public final class LoadedClasses {
         return found;
     }
 
-    private static boolean isHookPoint(Class<?> type) {
-        String name = type.getName().replace('.', '/');
-        switch (name) {
-            case LifelineTransformer.HIKARI_CONFIG:
-            case LifelineTransformer.PG_STREAM:
-            case LifelineTransformer.HTTP_CLIENT_FACADE:
-            case LifelineTransformer.HTTP_URL_CONNECTION:
-                return true;
-            default:
-                if (name.equals(LifelineTransformer.METER_REGISTRY)) {
-                    return true;
-                }
-                return !type.isInterface() && type.getClassLoader() != null && !name.startsWith("dev/lifeline/")
-                        && (Driver.class.isAssignableFrom(type) || DataSource.class.isAssignableFrom(type));
-        }
+    private static boolean isNamedHookPoint(Class<?> type) {
+        return LifelineTransformer.named(type.getName().replace('.', '/')) != null;
+    }
+
+    private static boolean isJdbcImplementation(Class<?> type) {
+        return !type.isInterface() && type.getClassLoader() != null && !type.getName().startsWith("dev.lifeline.")
+                && (Driver.class.isAssignableFrom(type) || DataSource.class.isAssignableFrom(type));
     }
 
     /** Retransforms each class on its own, so that one failure leaves the others woven. */
