@@ -13,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.PrintWriter;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
 import java.net.ConnectException;
@@ -49,7 +48,7 @@ class InstrumentedAcquisitionTest {
         // Lifeline's packages, which the agent otherwise skips).
         Instrumentation instrumentation = ByteBuddyAgent.install();
         instrumentation.addTransformer(new LifelineTransformer(null, null, false), true);
-        LoadedClasses.retransform(instrumentation, LoadedClasses.hookPoints(instrumentation));
+        LoadedClasses.retransform(instrumentation, LoadedClasses.hookPoints(instrumentation, true));
         // JUnit loaded the nested fakes while discovering tests, before the transformer was there.
         for (Class<?> nested : InstrumentedAcquisitionTest.class.getDeclaredClasses()) {
             if (Driver.class.isAssignableFrom(nested) || DataSource.class.isAssignableFrom(nested)) {
@@ -234,7 +233,7 @@ class InstrumentedAcquisitionTest {
     }
 
     /** A data source that opens each connection through the driver, like pgjdbc's simple data source. */
-    public static final class FlakyDataSource implements DataSource {
+    public static final class FlakyDataSource extends DataSourceSkeleton {
         private final Driver driver;
 
         FlakyDataSource(Driver driver) {
@@ -253,39 +252,6 @@ class InstrumentedAcquisitionTest {
         @Override
         public Connection getConnection(String username, String password) throws SQLException {
             return getConnection();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
         }
     }
 }

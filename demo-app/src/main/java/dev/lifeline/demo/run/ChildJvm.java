@@ -22,6 +22,7 @@ public final class ChildJvm {
     private String agentArguments;
     private boolean withAgent;
     private String javaHome = System.getProperty("java.home");
+    private String classPath = System.getProperty("java.class.path");
     private final List<String> environment = new ArrayList<>();
 
     public static ChildJvm withoutAgent() {
@@ -47,6 +48,12 @@ public final class ChildJvm {
 
     public ChildJvm javaHome(String home) {
         this.javaHome = home;
+        return this;
+    }
+
+    /** The child's class path; this JVM's by default. */
+    public ChildJvm classPath(String path) {
+        this.classPath = path;
         return this;
     }
 
@@ -77,7 +84,13 @@ public final class ChildJvm {
         }
     }
 
+    /** Runs the child to its end (or kills it after {@code timeoutSeconds}). */
     public Result run(Class<?> mainClass, long timeoutSeconds, String... args) throws IOException, InterruptedException {
+        return start(mainClass, args).await(timeoutSeconds);
+    }
+
+    /** Starts the child and returns at once, for a test that acts on it while it runs. */
+    public Running start(Class<?> mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(javaHome, "bin", "java").toString());
         command.add("-Xmx256m");
@@ -86,7 +99,7 @@ public final class ChildJvm {
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(mainClass.getName());
         command.addAll(Arrays.asList(args));
 
@@ -98,18 +111,50 @@ public final class ChildJvm {
             builder.environment().put(pair.substring(0, eq), pair.substring(eq + 1));
         }
         long started = System.nanoTime();
-        Process process = builder.start();
-        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
+        return new Running(builder.start(), out, err, started);
+    }
+
+    /** A child that was started and may still run. */
+    public static final class Running {
+        private final Process process;
+        private final File out;
+        private final File err;
+        private final long started;
+
+        Running(Process process, File out, File err, long started) {
+            this.process = process;
+            this.out = out;
+            this.err = err;
+            this.started = started;
         }
-        Result result = new Result(process.exitValue(),
-                Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
-                Files.readAllLines(err.toPath(), StandardCharsets.UTF_8),
-                (System.nanoTime() - started) / 1_000_000);
-        out.delete();
-        err.delete();
-        return result;
+
+        /** Waits for the end (killing the child after {@code timeoutSeconds}) and reads what it printed. */
+        public Result await(long timeoutSeconds) throws IOException, InterruptedException {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            Result result = new Result(process.exitValue(),
+                    Files.readAllLines(out.toPath(), StandardCharsets.UTF_8),
+                    Files.readAllLines(err.toPath(), StandardCharsets.UTF_8),
+                    (System.nanoTime() - started) / 1_000_000);
+            out.delete();
+            err.delete();
+            return result;
+        }
+
+        /** What the child printed so far, for a failure message. */
+        public String peek() throws IOException {
+            return "--- stdout\n" + String.join("\n", Files.readAllLines(out.toPath(), StandardCharsets.UTF_8))
+                    + "\n--- stderr\n" + String.join("\n", Files.readAllLines(err.toPath(), StandardCharsets.UTF_8));
+        }
+
+        /** Kills the child if it still runs, and removes its output files. */
+        public void destroy() {
+            process.destroyForcibly();
+            out.delete();
+            err.delete();
+        }
     }
 
     public static final class Result {

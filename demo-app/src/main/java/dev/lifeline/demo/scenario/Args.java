@@ -1,21 +1,16 @@
 package dev.lifeline.demo.scenario;
 
-import java.util.LinkedHashMap;
+import dev.lifeline.demo.workload.Options;
+
 import java.util.Map;
 
 /** {@code key=value} arguments of the demo's child workloads. */
 final class Args {
 
-    private final Map<String, String> values = new LinkedHashMap<>();
+    private final Map<String, String> values;
 
     Args(String[] args) {
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("expected key=value, got '" + arg + "'");
-            }
-            values.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        values = Options.keyValues(args);
     }
 
     String get(String key) {

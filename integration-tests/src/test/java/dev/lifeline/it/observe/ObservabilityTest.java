@@ -24,7 +24,6 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -86,11 +85,11 @@ class ObservabilityTest {
         Path logging = Files.createTempFile("lifeline-logging", ".properties");
         Files.write(logging, Arrays.asList("handlers=java.util.logging.ConsoleHandler",
                 "java.util.logging.ConsoleHandler.level=ALL", "dev.lifeline.level=FINE"));
-        Child child = Child.start(OutageWorkload.class, "lifeline.admin.port=" + adminPort
+        ChildJvm.Running child = ChildJvm.withAgent("lifeline.admin.port=" + adminPort
                         + ",lifeline.breaker.failureRatio=0.5,lifeline.breaker.minimumCalls=5"
-                        + ",lifeline.breaker.window=2s,lifeline.breaker.openDuration=1s,lifeline.breaker.halfOpenProbes=1",
-                List.of("-Djava.util.logging.config.file=" + logging), null,
-                "url=" + url, "password=" + PASSWORD, "seconds=16", "threads=4", "pauseMs=50");
+                        + ",lifeline.breaker.window=2s,lifeline.breaker.openDuration=1s,lifeline.breaker.halfOpenProbes=1")
+                .option("-Djava.util.logging.config.file=" + logging)
+                .start(OutageWorkload.class, "url=" + url, "password=" + PASSWORD, "seconds=16", "threads=4", "pauseMs=50");
         try {
             String health = "";
             for (long deadline = System.nanoTime() + 15_000_000_000L; System.nanoTime() < deadline; Thread.sleep(250)) {
@@ -121,11 +120,11 @@ class ObservabilityTest {
             assertTrue(retries > 0, metrics);
             assertTrue(value(metrics, "lifeline_calls_total\\{kind=\"jdbc\",outcome=\"rejected\",target=\"" + Pattern.quote(target) + "\"\\}") > 0, metrics);
 
-            Child.Result result = child.await(60);
-            assertTrue(Integer.parseInt(result.field("breakerRejections")) > 0, "calls failed fast while open: " + result);
-            assertTrue(Integer.parseInt(result.field("slowestRejectionMs")) < 100,
+            ChildJvm.Result result = child.await(60);
+            assertTrue(result.resultInt("breakerRejections") > 0, "calls failed fast while open: " + result);
+            assertTrue(result.resultInt("slowestRejectionMs") < 100,
                     "a rejection is far below the connect timeout (10 s): " + result);
-            assertTrue(Integer.parseInt(result.field("okAfterLastFailure")) > 0, "calls succeed after the outage: " + result);
+            assertTrue(result.resultInt("okAfterLastFailure") > 0, "calls succeed after the outage: " + result);
             for (String text : List.of(String.join("\n", result.stderr), health, during, after, metrics)) {
                 assertFalse(text.contains(PASSWORD), "password leaked: " + text);
                 assertFalse(text.contains(TOKEN), "token leaked: " + text);
@@ -140,11 +139,10 @@ class ObservabilityTest {
     @Test
     void anApplicationWithItsOwnMicrometerRegistrySeesLifelinesMeters() throws Exception {
         String classPath = System.getProperty("java.class.path") + File.pathSeparator + micrometerJars();
-        Child child = Child.start(OwnMicrometerApp.class, "", List.of(), classPath,
-                "url=" + database.url(), "queries=5", "waitMs=2500");
-        Child.Result result = child.await(60);
-        assertEquals(5, Integer.parseInt(result.field("ok")), result.toString());
-        assertTrue(Integer.parseInt(result.field("lifelineMeters")) > 0, result.toString());
+        ChildJvm.Result result = ChildJvm.withAgent("").classPath(classPath)
+                .run(OwnMicrometerApp.class, 60, "url=" + database.url(), "queries=5", "waitMs=2500");
+        assertEquals(5, result.resultInt("ok"), result.toString());
+        assertTrue(result.resultInt("lifelineMeters") > 0, result.toString());
         String target = database.host() + ":" + database.port() + "/" + database.database();
         assertTrue(result.stdout.stream().anyMatch(l -> l.startsWith("METER lifeline.calls ")
                 && l.contains("target=" + target) && l.contains("outcome=success")), result.toString());
@@ -190,85 +188,5 @@ class ObservabilityTest {
     static double value(String prometheusText, String seriesRegex) {
         Matcher m = Pattern.compile("(?m)^" + seriesRegex + " ([0-9.Ee+-]+)$").matcher(prometheusText);
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
-    }
-
-    /** A child JVM with the agent that runs while the test acts on the proxy (ChildJvm.run blocks). */
-    static final class Child {
-        private final Process process;
-        private final File out;
-        private final File err;
-
-        private Child(Process process, File out, File err) {
-            this.process = process;
-            this.out = out;
-            this.err = err;
-        }
-
-        static Child start(Class<?> main, String agentArguments, List<String> jvmOptions, String classPath,
-                           String... args) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
-            command.add("-javaagent:" + ChildJvm.agentJar() + (agentArguments.isEmpty() ? "" : "=" + agentArguments));
-            command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(classPath != null ? classPath : System.getProperty("java.class.path"));
-            command.add(main.getName());
-            command.addAll(Arrays.asList(args));
-            File out = File.createTempFile("child-out", ".txt");
-            File err = File.createTempFile("child-err", ".txt");
-            Process process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
-            return new Child(process, out, err);
-        }
-
-        Result await(long seconds) throws Exception {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            return new Result(process.exitValue(), Files.readAllLines(out.toPath()), Files.readAllLines(err.toPath()));
-        }
-
-        String peek() throws IOException {
-            return "--- stdout\n" + String.join("\n", Files.readAllLines(out.toPath())) + "\n--- stderr\n"
-                    + String.join("\n", Files.readAllLines(err.toPath()));
-        }
-
-        void destroy() {
-            process.destroyForcibly();
-            out.delete();
-            err.delete();
-        }
-
-        static final class Result {
-            final int exitCode;
-            final List<String> stdout;
-            final List<String> stderr;
-
-            Result(int exitCode, List<String> stdout, List<String> stderr) {
-                this.exitCode = exitCode;
-                this.stdout = stdout;
-                this.stderr = stderr;
-            }
-
-            String field(String key) {
-                for (String line : stdout) {
-                    if (line.startsWith("RESULT ")) {
-                        for (String pair : line.substring(7).split(" ")) {
-                            if (pair.startsWith(key + "=")) {
-                                return pair.substring(key.length() + 1);
-                            }
-                        }
-                    }
-                }
-                throw new AssertionError("no " + key + " on a RESULT line; " + this);
-            }
-
-            @Override
-            public String toString() {
-                return "exit=" + exitCode + "\n--- stdout\n" + String.join("\n", stdout) + "\n--- stderr (last 40)\n"
-                        + String.join("\n", stderr.subList(Math.max(0, stderr.size() - 40), stderr.size()));
-            }
-        }
     }
 }
