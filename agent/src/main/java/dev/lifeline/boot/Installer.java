@@ -32,6 +32,7 @@ final class Installer {
         Observability observability = Observability.start(config.get(Settings.ADMIN_PORT), breaker,
                 config.get(Settings.STRICT));
         JdbcRuntime.install(config, observability.retryListener(Kind.JDBC), observability.jdbcEvents());
+        JdbcRuntime.useInstrumentation(instrumentation);
         // Defines the bridges next to the JDK HTTP clients, without loading the clients themselves.
         HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation,
                 observability.retryListener(Kind.HTTP));

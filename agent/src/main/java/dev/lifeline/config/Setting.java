@@ -79,6 +79,15 @@ public final class Setting<T> {
         }, meaning, incident);
     }
 
+    /** {@code adaptive} (any case) as 0, or an integer within bounds. */
+    static Integer parseAdaptiveOrInt(String raw, int min, int max, String allowed) {
+        String text = trimmed(raw, allowed);
+        if (text.equalsIgnoreCase("adaptive")) {
+            return 0;
+        }
+        return parseInt(text, min, max, allowed);
+    }
+
     public static Setting<Integer> integer(String key, int defaultValue, int min, int max,
                                            String meaning, String incident) {
         String allowed = "an integer from " + min + " to " + max;

@@ -41,7 +41,7 @@ public final class Settings {
 
     public static final Setting<Integer> RETRY_MAX_ATTEMPTS = register(Setting.integer(
             "lifeline.retry.maxAttempts", 3, 1, 100,
-            "Attempts per call, the first one included; 1 turns retrying off.",
+            "Attempts per statement replay and per HTTP call, the first one included; 1 turns retrying off (connection acquisition is bounded by lifeline.jdbc.acquireRetryFor instead).",
             "1 (3 attempts)"));
 
     public static final Setting<Duration> RETRY_INITIAL_BACKOFF = register(Setting.duration(
@@ -71,10 +71,28 @@ public final class Settings {
 
     // ---------------------------------------------------------------- JDBC
 
-    public static final Setting<Integer> JDBC_MAX_CONNECTIONS = register(Setting.integer(
-            "lifeline.jdbc.maxConnections", 15, 1, 10_000,
-            "Connections open at once per database; callers beyond it queue, and HikariCP's maximumPoolSize is clamped to it.",
-            "5 (pool 5 + overflow 10)"));
+    /** 0 stands for "adaptive": no cap until the database or a pooler refuses a client. */
+    public static final Setting<Integer> JDBC_MAX_CONNECTIONS = register(Setting.of(
+            "lifeline.jdbc.maxConnections", "adaptive", "adaptive, or an integer from 1 to 10000",
+            raw -> Setting.parseAdaptiveOrInt(raw, 1, 10_000, "adaptive, or an integer from 1 to 10000"),
+            "Connections open at once per database; callers beyond it queue. adaptive: no cap until the database or "
+                    + "a pooler refuses a client for being at its limit, then the connections open at that refusal, "
+                    + "growing back by one per 10s without a refusal. A number is a fixed cap, and HikariCP's "
+                    + "maximumPoolSize is clamped to it.",
+            "5 (pooler refusing clients; hand-written pool 5 + overflow 10)"));
+
+    public static final Setting<Duration> JDBC_ACQUIRE_RETRY_FOR = register(Setting.duration(
+            "lifeline.jdbc.acquireRetryFor", "30s", "0ms", "1h",
+            "How long getting a connection (Driver.connect, DataSource.getConnection, the reconnect under a replayed "
+                    + "statement) keeps retrying while the database is down, restarting or refusing clients, with the "
+                    + "retry.* backoff and one caller per database probing every 100ms; attempts are not counted. "
+                    + "0 turns acquisition retries off.",
+            "5 (retries at 2/4/8 s; HikariCP's own connectionTimeout of 30 s)"));
+
+    public static final Setting<Integer> JDBC_ACQUIRE_MAX_ATTEMPTS = register(Setting.integer(
+            "lifeline.jdbc.acquireMaxAttempts", 0, 0, 1_000_000,
+            "Attempts per connection acquisition, the first one included; 0 means as many as fit in lifeline.jdbc.acquireRetryFor.",
+            "5 (3 retries)"));
 
     public static final Setting<Duration> JDBC_ACQUIRE_TIMEOUT = register(Setting.duration(
             "lifeline.jdbc.acquireTimeout", "30s", "0ms", "1h",

@@ -45,7 +45,7 @@ public final class DataSourceInterceptor {
         scope.depth++;
         boolean reported = false;
         try {
-            Object connection = runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
+            Object connection = runtime.acquisition.call(target.name, null, runtime.acquireClassifier, attemptNumber -> {
                 scope.runOriginalNext = true;
                 try {
                     return withCredentials ? dataSource.getConnection(user, password) : dataSource.getConnection();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What happens when any {@code java.sql.Driver.connect} is called: the per-target connection cap,
  * the retry of a failed acquisition (only when this is the outermost acquisition on the thread),
- * and the hand-out of a {@link LifelineConnection}.
+ * and the hand-out of a Lifeline connection ({@link ConnectionCore}).
  *
  * <p>{@code DriverManager.getConnection} is covered here too: it calls {@code Driver.connect} of
  * each registered driver, so retrying inside the driver's call retries it without instrumenting
@@ -79,9 +79,11 @@ public final class DriverConnectInterceptor {
                 // The slot is held across attempts and backoff: a refused caller keeps its place
                 // under the cap, so refusals lower the rate of new connects instead of letting
                 // newcomers race into the same refusal (a pooler frees a client slot only some
-                // milliseconds after the client closed). The cap bounds these retries, so they
-                // need no retry budget on top: at most maxConnections attempts are ever in flight.
-                connection = runtime.retrier.call(target.name, null, runtime.acquireClassifier,
+                // milliseconds after the client closed). No retry budget: one caller per target
+                // probes at a short interval, every other one backs off exponentially, so an
+                // outage costs the server little, and a caller denied a retry would fail a request
+                // a short outage should only delay.
+                connection = runtime.acquisition.call(target.name, null, runtime.acquireClassifier,
                         attemptNumber -> attempt(scope, driver, url, info, target, held));
                 health.onSuccess();
                 reported = true;
@@ -116,13 +118,13 @@ public final class DriverConnectInterceptor {
     /** One physical attempt under the caller's slot: the driver's own connect, then the wrapper. */
     static Object attempt(JdbcThreadState scope, Driver driver, String url, Properties info, TargetState target,
                           ConnectionCap.Slot slot) throws SQLException {
-        Connection physical = connectPhysically(scope, driver, url, info);
+        Connection physical = connectLearning(scope, driver, url, info, target);
         if (physical == null) {
             return DECLINED;
         }
         targetAnswered(target);
         try {
-            return LifelineConnection.wrap(driver, url, info, physical, slot, target);
+            return ConnectionCore.wrap(driver, url, info, physical, slot, target);
         } catch (SQLException | RuntimeException | Error e) {
             // Fail-open: the application gets the driver's connection, unmanaged (and uncounted).
             LifelineLog.internalError("connection wrapper", e);
@@ -138,12 +140,12 @@ public final class DriverConnectInterceptor {
     private static void targetAnswered(TargetState target) {
         JdbcRuntime runtime = JdbcRuntime.get();
         if (runtime != null) {
-            runtime.retrier.targetAnswered(target.name);
+            runtime.acquisition.targetAnswered(target.name);
         }
     }
 
     /**
-     * A fresh physical connection for a {@link LifelineConnection} whose own one died: acquisition
+     * A fresh physical connection for a Lifeline connection whose own one died: acquisition
      * retries as usual; the slot under the cap is the one the dead connection held.
      */
     static Connection reconnect(JdbcRuntime runtime, Driver driver, String url, Properties info, TargetState target)
@@ -151,8 +153,8 @@ public final class DriverConnectInterceptor {
         JdbcThreadState scope = JdbcThreadState.current();
         scope.depth++;
         try {
-            return runtime.retrier.call(target.name, target.budget, runtime.acquireClassifier, attemptNumber -> {
-                Connection fresh = connectPhysically(scope, driver, url, info);
+            return runtime.acquisition.call(target.name, null, runtime.acquireClassifier, attemptNumber -> {
+                Connection fresh = connectLearning(scope, driver, url, info, target);
                 if (fresh == null) {
                     throw new SQLException("lifeline: the driver no longer accepts the URL of " + target.name, "08001");
                 }
@@ -165,6 +167,19 @@ public final class DriverConnectInterceptor {
             throw new SQLException("lifeline: could not reconnect to " + target.name, "08001", e);
         } finally {
             scope.depth--;
+        }
+    }
+
+    /** {@link #connectPhysically}; a refusal for being at the target's client limit teaches the adaptive cap. */
+    private static Connection connectLearning(JdbcThreadState scope, Driver driver, String url, Properties info,
+                                              TargetState target) throws SQLException {
+        try {
+            return connectPhysically(scope, driver, url, info);
+        } catch (SQLException e) {
+            if (JdbcFailureClassifier.isClientLimit(e)) {
+                target.cap.refused();
+            }
+            throw e;
         }
     }
 
@@ -202,10 +217,11 @@ public final class DriverConnectInterceptor {
                     + target.name, "08001", e);
         }
         if (slot == null) {
+            String allowed = cap.adaptive() ? cap.max() + " allowed (learned from the database's refusals; "
+                    + "lifeline.jdbc.maxConnections=adaptive)" : cap.max() + " allowed (lifeline.jdbc.maxConnections)";
             throw new CapTimeoutException("lifeline: no connection to " + target.name + " became free within "
                     + TimeUnit.NANOSECONDS.toMillis(runtime.acquireTimeoutNanos) + " ms (lifeline.jdbc.acquireTimeout): "
-                    + cap.inUse() + " of " + cap.max() + " allowed (lifeline.jdbc.maxConnections) are open, "
-                    + cap.waiters() + " other callers waiting");
+                    + cap.inUse() + " of " + allowed + " are open, " + cap.waiters() + " other callers waiting");
         }
         return slot;
     }

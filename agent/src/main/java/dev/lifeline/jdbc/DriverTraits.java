@@ -73,7 +73,7 @@ final class DriverTraits {
     }
 
     private static Method publicMethod(Class<?> type, String name) {
-        for (Class<?> iface : LifelineConnection.publicInterfaces(type, Connection.class)) {
+        for (Class<?> iface : WrapperGenerator.publicInterfaces(type, Connection.class)) {
             try {
                 return iface.getMethod(name);
             } catch (NoSuchMethodException ignored) {

@@ -2,6 +2,7 @@ package dev.lifeline.jdbc;
 
 import dev.lifeline.retry.FailureClassifier;
 import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.net.ConnectException;
 import java.net.MalformedURLException;
 import java.net.NoRouteToHostException;
@@ -9,6 +10,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -17,6 +20,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLException;
+import javax.security.auth.login.LoginException;
 
 /**
  * Decides whether a failed connection <em>acquisition</em> is worth another try: no statement has
@@ -51,11 +56,6 @@ public final class JdbcFailureClassifier implements FailureClassifier {
     }
 
     /**
-     * A short reason for logs and metrics, e.g. "connection refused", "too many clients (53300)",
-     * "pooler refused client (Supavisor)", "pool timeout (connection refused)". Built from fixed
-     * words and SQLStates only: server messages may name users and are never copied.
-     */
-    /**
      * True when the failure says the target is down or unreachable, the kind of failure a circuit
      * breaker counts. A server or pooler at its client limit (53300, the poolers' refusals) is up
      * and answering: the cap and the retries handle that, and opening a breaker would only turn a
@@ -69,6 +69,25 @@ public final class JdbcFailureClassifier implements FailureClassifier {
         return !(reason.startsWith("too many clients") || reason.startsWith("pooler refused"));
     }
 
+    /**
+     * True when the database or a pooler refused a client for being at its client limit
+     * (53300, Supavisor's and PgBouncer's refusals): what an adaptive connection cap learns from.
+     */
+    public static boolean isClientLimit(Throwable failure) {
+        for (Throwable t : chain(failure)) {
+            Finding f = examine(t);
+            if (f.rank == Finding.SERVER_BUSY && (f.label.startsWith("too many clients") || f.label.startsWith("pooler refused"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A short reason for logs and metrics, e.g. "connection refused", "too many clients (53300)",
+     * "pooler refused client (Supavisor)", "pool timeout (connection refused)". Built from fixed
+     * words and SQLStates only: server messages may name users and are never copied.
+     */
     public static String describe(Throwable failure) {
         if (failure == null) {
             return "unknown failure";
@@ -119,8 +138,13 @@ public final class JdbcFailureClassifier implements FailureClassifier {
                 || t instanceof URISyntaxException) {
             return new Finding(Verdict.NEVER, Finding.REFUSAL, "invalid URL or property");
         }
-        if (t instanceof GeneralSecurityException) {
-            return new Finding(Verdict.NEVER, Finding.REFUSAL, "certificate or key rejected");
+        if (t instanceof GeneralSecurityException || t instanceof SSLException) {
+            return new Finding(Verdict.NEVER, Finding.REFUSAL, "SSL, certificate or key rejected");
+        }
+        // A key or certificate file that is missing or unreadable, a Kerberos/GSS login: configuration.
+        if (t instanceof FileNotFoundException || t instanceof NoSuchFileException || t instanceof AccessDeniedException
+                || t instanceof LoginException) {
+            return new Finding(Verdict.NEVER, Finding.REFUSAL, "local file or login failed");
         }
 
         String state = t instanceof SQLException ? ((SQLException) t).getSQLState() : null;
@@ -128,6 +152,9 @@ public final class JdbcFailureClassifier implements FailureClassifier {
             state = state.toUpperCase(Locale.ROOT);
             if (state.startsWith("28")) {
                 return new Finding(Verdict.NEVER, Finding.REFUSAL, "authentication failed (" + state + ")");
+            }
+            if (state.equals("08004")) { // the server rejected the connection (no SSL, no password given...)
+                return new Finding(Verdict.NEVER, Finding.REFUSAL, "connection rejected (08004)");
             }
             if (state.equals("3D000")) {
                 return new Finding(Verdict.NEVER, Finding.REFUSAL, "database does not exist (3D000)");
@@ -160,8 +187,15 @@ public final class JdbcFailureClassifier implements FailureClassifier {
         if (cause != null) {
             return cause;
         }
-        if (t instanceof SQLTransientConnectionException) { // HikariCP's pool timeout
-            return new Finding(Verdict.RETRY, Finding.CONNECTION_STATE, "pool timeout");
+        if (t instanceof SQLTransientConnectionException) {
+            // HikariCP's pool timeout is the application's own bound: retried only when a cause
+            // below it says the database refused or was unreachable (the chain decides), never
+            // when the pool was merely busy or its own check failed. Its SQLState is the cause's.
+            return new Finding(Verdict.UNKNOWN, Finding.CONNECTION_STATE, "pool timeout");
+        }
+        if (state != null && state.equals("08001") && !hasNetworkCause(t)) {
+            // pgjdbc's 08001 without an I/O cause is raised before the network (a bad property).
+            return new Finding(Verdict.UNKNOWN, Finding.CONNECTION_STATE, "connection failure (08001)");
         }
         if (state != null && state.startsWith("08")) {
             return new Finding(Verdict.RETRY, Finding.CONNECTION_STATE, "connection failure (" + state + ")");
@@ -195,6 +229,16 @@ public final class JdbcFailureClassifier implements FailureClassifier {
             return new Finding(Verdict.RETRY, Finding.CAUSE, "connection closed by server (EOF)");
         }
         return null;
+    }
+
+    private static boolean hasNetworkCause(Throwable t) {
+        int depth = 0;
+        for (Throwable c = t.getCause(); c != null && depth < MAX_CHAIN; c = c.getCause() == c ? null : c.getCause(), depth++) {
+            if (socketCause(c) != null || c instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The refusals of DESIGN.md, byte for byte; a null result means none of them. */

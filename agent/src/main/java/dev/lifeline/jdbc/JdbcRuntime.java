@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -28,9 +29,18 @@ public final class JdbcRuntime {
     /** Distinct URL strings remembered; past this, targets are still shared by name, only not cached by URL. */
     private static final int URL_CACHE_LIMIT = 1024;
 
+    /** One caller per database retries a failing acquisition this often (README: first success within ~150 ms of a restart). */
+    static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** An adaptive cap grows by one connection after this long without a refusal. */
+    static final long CAP_GROWTH_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     final LifelineConfig config;
+    /** Statement replays: lifeline.retry.* */
     final RetryPolicy policy;
     final Retrier retrier;
+    /** Connection acquisition (and the reconnect under a replay): lifeline.jdbc.acquireRetryFor. */
+    final Retrier acquisition;
+    /** 0: adaptive. */
     final int maxConnections;
     final long acquireTimeoutNanos;
     /** Acquisition retries, except a wait on Lifeline's own cap that already ran out. */
@@ -61,12 +71,28 @@ public final class JdbcRuntime {
                 config.get(Settings.RETRY_MAX_BACKOFF),
                 config.get(Settings.RETRY_DEADLINE));
         this.retrier = new Retrier(policy, listener);
+        this.acquisition = Retrier.probing(acquisitionPolicy(config), listener, PROBE_INTERVAL_NANOS);
         this.maxConnections = config.get(Settings.JDBC_MAX_CONNECTIONS);
         this.acquireTimeoutNanos = config.get(Settings.JDBC_ACQUIRE_TIMEOUT).toNanos();
         this.budgetRatio = config.get(Settings.RETRY_BUDGET_RATIO);
         this.budgetMinConcurrent = config.get(Settings.RETRY_BUDGET_MIN_CONCURRENT);
         this.acquireClassifier = failure -> !(failure instanceof CapTimeoutException)
                 && JdbcFailureClassifier.ACQUIRE.isRetryable(failure);
+    }
+
+    /**
+     * Attempts are not counted: a restart or a failover takes from under a second to tens of
+     * seconds, and the window, not a number of tries, is what the application can afford to wait.
+     */
+    static RetryPolicy acquisitionPolicy(LifelineConfig config) {
+        Duration window = config.get(Settings.JDBC_ACQUIRE_RETRY_FOR);
+        if (window.isZero()) {
+            return new RetryPolicy(1, config.get(Settings.RETRY_INITIAL_BACKOFF), config.get(Settings.RETRY_MAX_BACKOFF),
+                    Duration.ofMillis(1));
+        }
+        int attempts = config.get(Settings.JDBC_ACQUIRE_MAX_ATTEMPTS);
+        return new RetryPolicy(attempts == 0 ? Integer.MAX_VALUE : attempts, config.get(Settings.RETRY_INITIAL_BACKOFF),
+                config.get(Settings.RETRY_MAX_BACKOFF), window);
     }
 
     public static void install(LifelineConfig config, RetryListener listener, JdbcEvents events) {
@@ -80,15 +106,28 @@ public final class JdbcRuntime {
         DataSourceTargets.clear();
     }
 
-    static JdbcRuntime get() {
+    public static JdbcRuntime get() {
         return current;
     }
 
-    Duration keepalive() {
+    /**
+     * For generated wrapper classes of a driver in an explicit named module (read edges, opens).
+     * Set by the installer; without it such drivers get interface-only wrappers.
+     */
+    public static void useInstrumentation(java.lang.instrument.Instrumentation instrumentation) {
+        WrapperType.instrumentation = instrumentation;
+    }
+
+    /** {@code lifeline.jdbc.maxConnections}: 0 for adaptive, else the fixed cap the user set. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public Duration keepalive() {
         return config.get(Settings.JDBC_KEEPALIVE);
     }
 
-    Duration maxLifetime() {
+    public Duration maxLifetime() {
         return config.get(Settings.JDBC_MAX_LIFETIME);
     }
 
@@ -109,7 +148,7 @@ public final class JdbcRuntime {
             return state;
         }
         return byName.computeIfAbsent(name, n -> new TargetState(n,
-                new ConnectionCap(n, maxConnections),
+                maxConnections > 0 ? ConnectionCap.fixed(n, maxConnections) : ConnectionCap.adaptive(n, CAP_GROWTH_NANOS),
                 new RetryBudget(budgetRatio, budgetMinConcurrent)));
     }
 }

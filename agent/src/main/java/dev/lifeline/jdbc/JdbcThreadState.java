@@ -7,7 +7,7 @@ package dev.lifeline.jdbc;
  *
  * <p>One mutable object per thread, reused: the fast path allocates nothing.
  */
-final class JdbcThreadState {
+public final class JdbcThreadState {
 
     private static final ThreadLocal<JdbcThreadState> CURRENT = ThreadLocal.withInitial(JdbcThreadState::new);
 
@@ -27,6 +27,11 @@ final class JdbcThreadState {
      * current statement started: after one, the server has run the statement, whatever error follows.
      */
     int resultMessages;
+
+    /** A result message of the current statement was read (pgjdbc's protocol reader, {@code pgjdbc.ProtocolSignals}). */
+    public static void resultMessageReceived() {
+        CURRENT.get().resultMessages++;
+    }
 
     static JdbcThreadState current() {
         return CURRENT.get();

@@ -17,7 +17,8 @@ final class SessionState {
     volatile boolean autoCommit = true;
     volatile boolean readOnly;
     private volatile boolean readOnlySet;
-    private volatile Integer isolation;
+    /** The isolation the application set; null while it is the server's default. */
+    volatile Integer isolation;
     private volatile String schema;
     private volatile String catalog;
     private volatile Integer holdability;
@@ -31,51 +32,44 @@ final class SessionState {
         readOnly = physical.isReadOnly();
     }
 
-    /** Records a setter the application called; returns true when the method was one. */
-    boolean record(String method, Object[] args) {
-        switch (method) {
-            case "setAutoCommit":
-                autoCommit = (Boolean) args[0];
-                return true;
-            case "setReadOnly":
-                readOnly = (Boolean) args[0];
-                readOnlySet = true;
-                return true;
-            case "setTransactionIsolation":
-                isolation = (Integer) args[0];
-                return true;
-            case "setSchema":
-                schema = (String) args[0];
-                return true;
-            case "setCatalog":
-                catalog = (String) args[0];
-                return true;
-            case "setHoldability":
-                holdability = (Integer) args[0];
-                return true;
-            case "setTypeMap":
-                @SuppressWarnings("unchecked")
-                Map<String, Class<?>> map = (Map<String, Class<?>>) args[0];
-                typeMap = map;
-                return true;
-            case "setNetworkTimeout":
-                networkTimeoutExecutor = (Executor) args[0];
-                networkTimeoutMillis = (Integer) args[1];
-                return true;
-            case "setClientInfo":
-                Properties info = clientInfo == null ? new Properties() : (Properties) clientInfo.clone();
-                if (args.length == 1) {
-                    info = (Properties) ((Properties) args[0]).clone();
-                } else if (args[1] == null) {
-                    info.remove(args[0]);
-                } else {
-                    info.setProperty((String) args[0], (String) args[1]);
-                }
-                clientInfo = info;
-                return true;
-            default:
-                return false;
+    void readOnly(boolean value) {
+        readOnly = value;
+        readOnlySet = true;
+    }
+
+    void schema(String value) {
+        schema = value;
+    }
+
+    void catalog(String value) {
+        catalog = value;
+    }
+
+    void holdability(int value) {
+        holdability = value;
+    }
+
+    void typeMap(Map<String, Class<?>> value) {
+        typeMap = value;
+    }
+
+    void networkTimeout(Executor executor, int millis) {
+        networkTimeoutExecutor = executor;
+        networkTimeoutMillis = millis;
+    }
+
+    void clientInfo(String name, String value) {
+        Properties info = clientInfo == null ? new Properties() : (Properties) clientInfo.clone();
+        if (value == null) {
+            info.remove(name);
+        } else {
+            info.setProperty(name, value);
         }
+        clientInfo = info;
+    }
+
+    void clientInfo(Properties properties) {
+        clientInfo = properties == null ? new Properties() : (Properties) properties.clone();
     }
 
     void applyTo(Connection physical) throws SQLException {

@@ -45,6 +45,73 @@ final class SqlText {
         return true;
     }
 
+    /** What a session loses when it ends; a read-only transaction that used any of it is not replayed. */
+    private static final String[] SESSION_STATE = {
+            "pg_advisory", "set_config(", "pg_notify", "lo_", "currval(", "lastval("
+    };
+
+    /**
+     * True when the statement leaves state in the session (or transaction) that a fresh session
+     * would not have: {@code SET}/{@code SET LOCAL}/{@code RESET}, temporary tables, advisory
+     * locks, {@code LISTEN}, cursors ({@code DECLARE}), prepared statements of SQL
+     * ({@code PREPARE}), {@code LOCK}. Unknown text (null) counts as losing state.
+     */
+    static boolean losesSessionState(String sql) {
+        if (sql == null) {
+            return true;
+        }
+        String lower = stripLeadingNoise(sql).toLowerCase(Locale.ROOT);
+        if (startsWithWord(lower, "set") || startsWithWord(lower, "reset") || startsWithWord(lower, "listen")
+                || startsWithWord(lower, "declare") || startsWithWord(lower, "prepare") || startsWithWord(lower, "lock")
+                || startsWithWord(lower, "discard") || startsWithWord(lower, "savepoint")
+                || (startsWithWord(lower, "create") && (lower.contains(" temp ") || lower.contains(" temporary ")))) {
+            return true;
+        }
+        for (String marker : SESSION_STATE) {
+            if (lower.contains(marker)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code BEGIN} or {@code START TRANSACTION} sent as SQL (a transaction the driver does not manage). */
+    static boolean beginsTransaction(String sql) {
+        if (sql == null || !startsWithAnyLetter(sql, 'b', 's')) {
+            return false;
+        }
+        String lower = stripLeadingNoise(sql).toLowerCase(Locale.ROOT);
+        return startsWithWord(lower, "begin") || (startsWithWord(lower, "start") && lower.contains("transaction"));
+    }
+
+    /** {@code COMMIT}, {@code ROLLBACK}, {@code END} or {@code ABORT} sent as SQL. */
+    static boolean endsTransaction(String sql) {
+        if (sql == null || !startsWithAnyLetter(sql, 'c', 'r', 'e', 'a')) {
+            return false;
+        }
+        String lower = stripLeadingNoise(sql).toLowerCase(Locale.ROOT);
+        return startsWithWord(lower, "commit") || (startsWithWord(lower, "rollback") && !lower.contains(" to "))
+                || startsWithWord(lower, "end") || startsWithWord(lower, "abort");
+    }
+
+    /** A cheap first look, so that the common statement costs one character test. */
+    private static boolean startsWithAnyLetter(String sql, char... letters) {
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c) || c == '(' || c == '-' || c == '/') {
+                return true; // leading noise: look properly
+            }
+            char lower = Character.toLowerCase(c);
+            for (char letter : letters) {
+                if (lower == letter) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return false;
+    }
+
     /** Matches a configured {@code lifeline.jdbc.idempotentPatterns} entry. */
     static boolean matchesAny(String sql, List<Pattern> patterns) {
         if (sql == null || patterns.isEmpty()) {

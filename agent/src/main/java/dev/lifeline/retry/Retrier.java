@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -39,6 +40,9 @@ public final class Retrier {
     private final AtomicInteger sleeping = new AtomicInteger();
     private final ConcurrentHashMap<String, Waiters> waiters = new ConcurrentHashMap<>();
 
+    /** Earlier attempts' exceptions kept as suppressed exceptions of the one thrown: a long outage tries often. */
+    static final int KEPT_FAILURES = 8;
+
     /** The longest extra wait of a caller woken because its target answered someone else. */
     static final long WAKE_SPREAD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -46,20 +50,45 @@ public final class Retrier {
     private static final class Waiters {
         final AtomicLong successes = new AtomicLong();
         final Set<Thread> parked = ConcurrentHashMap.newKeySet();
+        /** The one caller that retries at the probe interval while the others sleep out their backoff. */
+        final AtomicReference<Thread> prober = new AtomicReference<>();
     }
 
+    /** 0, or how soon one caller per target tries again, whatever its backoff (see {@link #probing}). */
+    private final long probeIntervalNanos;
+
     public Retrier(RetryPolicy policy, RetryListener listener) {
+        this(policy, listener, 0);
+    }
+
+    /**
+     * With a probe interval, one caller per target retries that often while every other caller
+     * backs off exponentially: the first success after an outage comes within about one interval
+     * of the target being back (and wakes the others), without every caller hammering a target
+     * that is down. For connection acquisition, where a connect to a stopped server costs little.
+     */
+    public static Retrier probing(RetryPolicy policy, RetryListener listener, long probeIntervalNanos) {
+        return new Retrier(policy, listener, probeIntervalNanos);
+    }
+
+    private Retrier(RetryPolicy policy, RetryListener listener, long probeIntervalNanos) {
         this(policy, listener, System::nanoTime, Sleeper.PARKING,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), probeIntervalNanos);
     }
 
     Retrier(RetryPolicy policy, RetryListener listener, LongSupplier nanoClock, Sleeper sleeper,
             DoubleSupplier random) {
+        this(policy, listener, nanoClock, sleeper, random, 0);
+    }
+
+    Retrier(RetryPolicy policy, RetryListener listener, LongSupplier nanoClock, Sleeper sleeper,
+            DoubleSupplier random, long probeIntervalNanos) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.listener = listener == null ? RetryListener.NONE : listener;
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.random = Objects.requireNonNull(random, "random");
+        this.probeIntervalNanos = Math.max(0, probeIntervalNanos);
     }
 
     public RetryPolicy policy() {
@@ -80,7 +109,7 @@ public final class Retrier {
             budget.callStarted();
         }
         try {
-            return loop(target, budget, classifier, attempt, start, null);
+            return loop(target, budget, classifier, attempt, start, null, 0);
         } finally {
             if (budget != null) {
                 budget.callFinished();
@@ -95,12 +124,23 @@ public final class Retrier {
      */
     public <T> T callAfterFirstFailure(String target, RetryBudget budget, FailureClassifier classifier,
                                        Exception firstFailure, Attempt<T> attempt) throws Exception {
+        return callAfterFirstFailure(target, budget, classifier, firstFailure, 0, attempt);
+    }
+
+    /**
+     * As {@link #callAfterFirstFailure(String, RetryBudget, FailureClassifier, Exception, Attempt)},
+     * with the first {@code immediateRetries} retries started without a backoff wait: a statement
+     * whose session died runs again at once on a fresh connection (the reconnect under it waits
+     * as any acquisition does).
+     */
+    public <T> T callAfterFirstFailure(String target, RetryBudget budget, FailureClassifier classifier,
+                                       Exception firstFailure, int immediateRetries, Attempt<T> attempt) throws Exception {
         long start = nanoClock.getAsLong();
         if (budget != null) {
             budget.callStarted();
         }
         try {
-            return loop(target, budget, classifier, attempt, start, firstFailure);
+            return loop(target, budget, classifier, attempt, start, firstFailure, immediateRetries);
         } finally {
             if (budget != null) {
                 budget.callFinished();
@@ -109,7 +149,7 @@ public final class Retrier {
     }
 
     private <T> T loop(String target, RetryBudget budget, FailureClassifier classifier, Attempt<T> attempt,
-                       long start, Exception firstFailure) throws Exception {
+                       long start, Exception firstFailure, int immediateRetries) throws Exception {
         List<Throwable> earlier = null;
         for (int n = 1; ; n++) {
             T result = null;
@@ -141,9 +181,13 @@ public final class Retrier {
             } else if (n >= policy.maxAttempts()) {
                 reason = GiveUp.attemptsExhausted(n, policy.maxAttempts());
             } else {
-                long wait = policy.backoffNanos(n, random.getAsDouble());
+                long wait = n <= immediateRetries ? 0 : policy.backoffNanos(n - immediateRetries, random.getAsDouble());
                 long elapsed = nanoClock.getAsLong() - start;
-                if (wait > policy.deadlineNanos() - elapsed) {
+                long remaining = policy.deadlineNanos() - elapsed;
+                if (probeIntervalNanos > 0 && wait > remaining && remaining > 0) {
+                    wait = remaining; // acquisition rides out the whole window: one last try at its end
+                }
+                if (wait > remaining) {
                     reason = GiveUp.deadlineReached(policy.deadline());
                 } else if (budget != null && !budget.tryStartRetry()) {
                     reason = GiveUp.BUDGET_EXHAUSTED;
@@ -152,7 +196,10 @@ public final class Retrier {
                     try {
                         backOff(target, wait);
                         if (earlier == null) {
-                            earlier = new ArrayList<>(Math.min(policy.maxAttempts() - 1, 8)); // maxAttempts may be huge
+                            earlier = new ArrayList<>(Math.min(policy.maxAttempts() - 1, KEPT_FAILURES)); // maxAttempts may be huge
+                        }
+                        if (earlier.size() == KEPT_FAILURES) {
+                            earlier.remove(KEPT_FAILURES / 2); // keep the first few and the latest few, not hundreds
                         }
                         earlier.add(failure);
                         continue;
@@ -177,14 +224,19 @@ public final class Retrier {
         Waiters w = waiters.computeIfAbsent(target, t -> new Waiters());
         long seen = w.successes.get();
         Thread self = Thread.currentThread();
+        boolean probe = probeIntervalNanos > 0 && wait > probeIntervalNanos && w.prober.compareAndSet(null, self);
+        long sleep = probe ? probeIntervalNanos : wait;
         w.parked.add(self);
         sleeping.incrementAndGet();
         long left;
         try {
-            left = sleeper.sleepNanos(wait, () -> w.successes.get() != seen);
+            left = sleeper.sleepNanos(sleep, () -> w.successes.get() != seen);
         } finally {
             sleeping.decrementAndGet();
             w.parked.remove(self);
+            if (probe) {
+                w.prober.compareAndSet(self, null);
+            }
         }
         if (left > 0) {
             long spread = (long) (random.getAsDouble() * Math.min(left, WAKE_SPREAD_NANOS));

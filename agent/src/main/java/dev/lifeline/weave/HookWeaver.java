@@ -42,17 +42,28 @@ final class HookWeaver extends ClassVisitor {
         final Target named;
         /** For the two JDK HTTP targets: the bridge class, in the target's own package. */
         final String bridge;
+        /**
+         * Drop {@code final} from the class's overridable methods (pgjdbc's connection and
+         * statement classes, as they are first defined): Lifeline's wrapper subclass must override
+         * every method, or an inherited body would run on its empty fields.
+         */
+        final boolean liftFinals;
 
         Plan(int jdbcKinds, Target named, String bridge) {
+            this(jdbcKinds, named, bridge, false);
+        }
+
+        Plan(int jdbcKinds, Target named, String bridge, boolean liftFinals) {
             this.jdbcKinds = jdbcKinds;
             this.named = named;
             this.bridge = bridge;
+            this.liftFinals = liftFinals;
         }
     }
 
     /** The classes Lifeline instruments by name. */
     enum Target {
-        HIKARI_CONFIG, PG_STREAM, METER_REGISTRY, HTTP_CLIENT_FACADE, HTTP_URL_CONNECTION
+        HIKARI_CONFIG, HIKARI_PROXY_CONNECTION, PG_STREAM, METER_REGISTRY, HTTP_CLIENT_FACADE, HTTP_URL_CONNECTION
     }
 
     HookWeaver(ClassVisitor next, Plan plan) {
@@ -73,6 +84,11 @@ final class HookWeaver extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        if (plan.liftFinals && (access & Opcodes.ACC_FINAL) != 0
+                && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && !name.startsWith("<")) {
+            access &= ~Opcodes.ACC_FINAL;
+            woven = true;
+        }
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
         if (mv == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC)) != 0) {
             return mv;
@@ -137,7 +153,24 @@ final class HookWeaver extends ClassVisitor {
         switch (plan.named) {
             case HIKARI_CONFIG:
                 if (name.equals("validate") && descriptor.equals("()V")) {
-                    return new AtEntry(mv, JDBC + "HikariTuning", "beforeValidate", "(Ljava/lang/Object;)V");
+                    return new AtEntry(mv, JDBC + "hikari/HikariTuning", "beforeValidate", "(Ljava/lang/Object;)V");
+                }
+                return null;
+            case HIKARI_PROXY_CONNECTION:
+                if (name.equals("checkException") && descriptor.equals("(Ljava/sql/SQLException;)Ljava/sql/SQLException;")) {
+                    return new Prologue(mv, frames) {
+                        @Override
+                        void handOver(Label runBody) {
+                            // Object kept = HikariEviction.keep(sqle): non-null returns it without evicting
+                            super.visitVarInsn(Opcodes.ALOAD, 1);
+                            invokeStatic(JDBC + "hikari/HikariEviction", "keep", "(Ljava/lang/Object;)Ljava/lang/Object;");
+                        }
+
+                        @Override
+                        void returnHandled() {
+                            returnAs("java/sql/SQLException");
+                        }
+                    };
                 }
                 return null;
             case PG_STREAM:
@@ -146,7 +179,7 @@ final class HookWeaver extends ClassVisitor {
                         @Override
                         void atReturn() {
                             super.visitInsn(Opcodes.DUP);
-                            invokeStatic(JDBC + "ProtocolSignals", "received", "(I)V");
+                            invokeStatic(JDBC + "pgjdbc/ProtocolSignals", "received", "(I)V");
                         }
                     };
                 }

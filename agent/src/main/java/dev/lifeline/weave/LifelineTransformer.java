@@ -26,6 +26,11 @@ import java.util.WeakHashMap;
 public final class LifelineTransformer implements ClassFileTransformer {
 
     static final String HIKARI_CONFIG = "com/zaxxer/hikari/HikariConfig";
+    static final String HIKARI_PROXY_CONNECTION = "com/zaxxer/hikari/pool/ProxyConnection";
+    /** pgjdbc's connection and statement classes with final methods, lifted as they are first defined. */
+    private static final java.util.Set<String> PGJDBC_FINALS = java.util.Set.of(
+            "org/postgresql/jdbc/PgConnection", "org/postgresql/jdbc/PgStatement",
+            "org/postgresql/jdbc/PgPreparedStatement", "org/postgresql/jdbc/PgCallableStatement");
     static final String PG_STREAM = "org/postgresql/core/PGStream";
     /** Built at run time: as a literal the shade plugin would relocate it to our own copy. */
     static final String METER_REGISTRY = String.join("/", "io", "micrometer", "core", "instrument", "MeterRegistry");
@@ -100,7 +105,9 @@ public final class LifelineTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            HookWeaver.Plan plan = plan(loader, name, classfile);
+            HookWeaver.Plan plan = classBeingRedefined == null && PGJDBC_FINALS.contains(name)
+                    ? new HookWeaver.Plan(0, null, null, true) // a change of modifiers: only before the class exists
+                    : plan(loader, name, classfile);
             return plan == null ? null : weave(classfile, plan);
         } catch (Throwable t) {
             LifelineLog.internalError("instrumenting " + name.replace('/', '.'), t);
@@ -171,6 +178,8 @@ public final class LifelineTransformer implements ClassFileTransformer {
         switch (name) {
             case HIKARI_CONFIG:
                 return HookWeaver.Target.HIKARI_CONFIG;
+            case HIKARI_PROXY_CONNECTION:
+                return HookWeaver.Target.HIKARI_PROXY_CONNECTION;
             case PG_STREAM:
                 return HookWeaver.Target.PG_STREAM;
             case HTTP_CLIENT_FACADE:

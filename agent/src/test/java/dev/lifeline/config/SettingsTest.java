@@ -64,7 +64,9 @@ class SettingsTest {
     @Test
     void documentedDefaultsMatchTheIncidents() {
         assertEquals(3, Settings.RETRY_MAX_ATTEMPTS.defaultValue());
-        assertEquals(15, Settings.JDBC_MAX_CONNECTIONS.defaultValue());
+        assertEquals(0, Settings.JDBC_MAX_CONNECTIONS.defaultValue(), "adaptive: no cap until a refusal");
+        assertEquals(15, Settings.JDBC_MAX_CONNECTIONS.parse("15"), "incident 5's pool 5 + overflow 10, when set");
+        assertEquals("30s", Settings.JDBC_ACQUIRE_RETRY_FOR.defaultText(), "HikariCP's own connectionTimeout");
         assertEquals("8s", Settings.RETRY_MAX_BACKOFF.defaultText());
         assertEquals("30s", Settings.RETRY_DEADLINE.defaultText());
         assertEquals("30s", Settings.JDBC_ACQUIRE_TIMEOUT.defaultText());
@@ -78,7 +80,7 @@ class SettingsTest {
         assertEquals("| key | default | allowed | meaning | incident |", lines[0]);
         assertEquals(Settings.all().size() + 2, lines.length);
         assertEquals("| `lifeline.retry.maxAttempts` | `3` | an integer from 1 to 100"
-                + " | Attempts per call, the first one included; 1 turns retrying off. | 1 (3 attempts) |", lines[5]);
+                + " | Attempts per statement replay and per HTTP call, the first one included; 1 turns retrying off (connection acquisition is bounded by lifeline.jdbc.acquireRetryFor instead). | 1 (3 attempts) |", lines[5]);
         assertTrue(lines[4].startsWith("| `lifeline.config` | *(none)* |"), lines[4]);
     }
 

@@ -85,7 +85,7 @@ class InstrumentedAcquisitionTest {
 
     @Test
     void aDataSourceAboveTheDriverDoesNotMultiplyAttempts() throws Exception {
-        configure("lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=3");
+        configure("lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3");
         FlakyDriver driver = new FlakyDriver(Integer.MAX_VALUE, "08001");
         FlakyDataSource dataSource = new FlakyDataSource(driver);
 
@@ -111,7 +111,7 @@ class InstrumentedAcquisitionTest {
 
     @Test
     void aGiveUpKeepsTheLastExceptionWithEarlierAttemptsSuppressed() throws Exception {
-        configure("lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=4");
+        configure("lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=4");
         FlakyDriver driver = new FlakyDriver(Integer.MAX_VALUE, "08001");
 
         SQLException failure = assertThrows(SQLException.class, () -> driver.connect(URL, new Properties()));

@@ -48,9 +48,12 @@ class JdbcFailureClassifierTest {
 
     @Test
     void retriesAnyConnectionExceptionClassState() {
-        for (String state : new String[] {"08000", "08001", "08003", "08004", "08006", "08P01"}) {
+        for (String state : new String[] {"08000", "08003", "08006", "08P01"}) {
             assertTrue(ACQUIRE.isRetryable(sql("x", state)), state);
         }
+        // pgjdbc raises 08001 with an I/O cause when the network failed, without one before the network.
+        assertTrue(ACQUIRE.isRetryable(sql("The connection attempt failed.", "08001", new java.net.SocketException("reset"))));
+        assertFalse(ACQUIRE.isRetryable(sql("Invalid sslmode value: x", "08001")));
         assertEquals("connection failure (08006)",
                 JdbcFailureClassifier.describe(sql("An I/O error occurred while sending to the backend.", "08006")));
     }
@@ -119,10 +122,36 @@ class JdbcFailureClassifierTest {
         assertTrue(ACQUIRE.isRetryable(timeout));
         assertEquals("pool timeout (connection refused)", JdbcFailureClassifier.describe(timeout));
 
+        // A pool that was merely busy, or whose own check failed: its timeout is the application's bound.
         SQLTransientConnectionException bare = new SQLTransientConnectionException(
                 "HikariPool-1 - Connection is not available, request timed out after 30000ms.");
-        assertTrue(ACQUIRE.isRetryable(bare));
+        assertFalse(ACQUIRE.isRetryable(bare));
         assertEquals("pool timeout", JdbcFailureClassifier.describe(bare));
+        SQLTransientConnectionException ownCheck = new SQLTransientConnectionException(
+                "HikariPool-1 - Connection is not available, request timed out after 1000ms.", "08S01",
+                new SQLException("setNetworkTimeout failed"));
+        assertFalse(ACQUIRE.isRetryable(ownCheck));
+    }
+
+    @Test
+    void neverRetriesWhatConfigurationCausedSslCertificatesKeyFilesOrARejection() {
+        assertFalse(ACQUIRE.isRetryable(sql("SSL error: PKIX path building failed", "08006",
+                new javax.net.ssl.SSLHandshakeException("PKIX path building failed"))));
+        assertFalse(ACQUIRE.isRetryable(sql("Could not open SSL certificate file /x.crt.", "08006",
+                new java.io.FileNotFoundException("/x.crt"))));
+        assertFalse(ACQUIRE.isRetryable(sql("The server does not support SSL.", "08004")));
+        assertFalse(ACQUIRE.isRetryable(sql("The server requested SCRAM-based authentication, but no password was provided.", "08004")));
+        assertFalse(JdbcFailureClassifier.isOutage(sql("SSL error", "08006", new javax.net.ssl.SSLException("x"))),
+                "a configuration error never counts against the breaker");
+    }
+
+    @Test
+    void recognisesAClientLimitRefusalForTheAdaptiveCap() {
+        assertTrue(JdbcFailureClassifier.isClientLimit(sql("FATAL: sorry, too many clients already", "53300")));
+        assertTrue(JdbcFailureClassifier.isClientLimit(sql("FATAL: (EMAXCONN) max client connections reached, limit: 200", "XX000")));
+        assertTrue(JdbcFailureClassifier.isClientLimit(sql("no more connections allowed (max_client_conn)", "08P01")));
+        assertFalse(JdbcFailureClassifier.isClientLimit(sql("Connection refused", "08001", new ConnectException("refused"))));
+        assertFalse(JdbcFailureClassifier.isClientLimit(sql("the database system is starting up", "57P03")));
     }
 
     @Test

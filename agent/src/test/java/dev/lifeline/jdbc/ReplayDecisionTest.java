@@ -2,21 +2,37 @@ package dev.lifeline.jdbc;
 
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+
 import static dev.lifeline.jdbc.ReplayDecision.FAIL_OUTCOME_UNKNOWN;
 import static dev.lifeline.jdbc.ReplayDecision.FAIL_TRANSACTION_LOST;
 import static dev.lifeline.jdbc.ReplayDecision.PASS_THROUGH;
 import static dev.lifeline.jdbc.ReplayDecision.REPLAY_FRESH_CONNECTION;
+import static dev.lifeline.jdbc.ReplayDecision.REPLAY_FRESH_IF_READ_COMMITTED;
 import static dev.lifeline.jdbc.ReplayDecision.REPLAY_SAME_CONNECTION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ReplayDecisionTest {
 
+    private static final String[] LOSSES = {"57P01", "57P02", "57P05", "08006", "08001", "08S01"};
+
     private static ReplayDecision.Facts write(String sqlState) {
         ReplayDecision.Facts facts = new ReplayDecision.Facts();
         facts.sqlState = sqlState;
         facts.severity = sqlState.startsWith("57P") ? "FATAL" : null;
+        facts.ioFailure = sqlState.startsWith("08");
         return facts;
     }
+
+    /** A statement inside an explicit transaction (setAutoCommit(false)) that had already run others. */
+    private static ReplayDecision.Facts midTransaction(String sqlState) {
+        ReplayDecision.Facts facts = write(sqlState);
+        facts.autoCommit = false;
+        facts.firstInTransaction = false;
+        return facts;
+    }
+
+    // ---------------------------------------------------------------- autocommit
 
     @Test
     void aWriteWhoseSessionTheServerEndedBeforeAnyResultIsReplayedOnAFreshConnection() {
@@ -51,15 +67,12 @@ class ReplayDecisionTest {
 
     @Test
     void anIoErrorAfterAWriteWasSentHasAnUnknownOutcome() {
-        ReplayDecision.Facts facts = write("08006");
-        facts.ioFailure = true;
-        assertEquals(FAIL_OUTCOME_UNKNOWN, ReplayDecision.decide(facts));
+        assertEquals(FAIL_OUTCOME_UNKNOWN, ReplayDecision.decide(write("08006")));
     }
 
     @Test
     void aReadIsReplayedAfterAnyConnectionFailure() {
         ReplayDecision.Facts facts = write("08006");
-        facts.ioFailure = true;
         facts.readOnly = true;
         assertEquals(REPLAY_FRESH_CONNECTION, ReplayDecision.decide(facts));
         facts.resultSeen = true;
@@ -67,21 +80,13 @@ class ReplayDecisionTest {
     }
 
     @Test
-    void aConnectionFoundClosedBeforeSendingIsReplacedAndTheWriteRuns() {
+    void aConnectionTheDriverClosedItselfIsNotRecovered() {
+        // 08003 means the driver closed the connection before Lifeline saw any failure: client_encoding
+        // changed, a network timeout, the application's own close.
         ReplayDecision.Facts facts = write("08003");
-        facts.deadBeforeSend = true;
-        assertEquals(REPLAY_FRESH_CONNECTION, ReplayDecision.decide(facts));
-    }
-
-    @Test
-    void nothingIsReplayedInsideAnExplicitTransaction() {
-        for (String state : new String[]{"57P01", "08006", "08003"}) {
-            ReplayDecision.Facts facts = write(state);
-            facts.autoCommit = false;
-            facts.readOnly = true;
-            facts.deadBeforeSend = true;
-            assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(facts), state);
-        }
+        facts.ioFailure = false;
+        facts.readOnly = true;
+        assertEquals(PASS_THROUGH, ReplayDecision.decide(facts));
     }
 
     @Test
@@ -92,11 +97,23 @@ class ReplayDecisionTest {
     }
 
     @Test
+    void theFirstStatementAfterAManualBeginIsReplayedWithThatBegin() {
+        ReplayDecision.Facts facts = write("08006");
+        facts.sqlTransaction = true;
+        facts.idleBefore = false;
+        facts.firstInTransaction = true;
+        assertEquals(REPLAY_FRESH_CONNECTION, ReplayDecision.decide(facts));
+        facts.firstInTransaction = false;
+        assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(facts));
+    }
+
+    @Test
     void serializationFailuresAndDeadlocksInAutocommitRunAgainOnTheSameConnection() {
         assertEquals(REPLAY_SAME_CONNECTION, ReplayDecision.decide(write("40001")));
         assertEquals(REPLAY_SAME_CONNECTION, ReplayDecision.decide(write("40P01")));
         ReplayDecision.Facts inTransaction = write("40001");
         inTransaction.autoCommit = false;
+        inTransaction.firstInTransaction = true;
         assertEquals(PASS_THROUGH, ReplayDecision.decide(inTransaction));
     }
 
@@ -104,5 +121,91 @@ class ReplayDecisionTest {
     void ordinaryErrorsPassThroughUntouched() {
         assertEquals(PASS_THROUGH, ReplayDecision.decide(write("23505")));
         assertEquals(PASS_THROUGH, ReplayDecision.decide(write("42P01")));
+        assertEquals(PASS_THROUGH, ReplayDecision.decide(write("57014"))); // cancel or statement timeout
+    }
+
+    // ---------------------------------------------------------------- what the application did on purpose
+
+    @Test
+    void nothingTheApplicationEndedOnPurposeIsReplayed() {
+        for (String state : LOSSES) {
+            ReplayDecision.Facts read = write(state);
+            read.readOnly = true;
+            read.deliberate = true; // aborted, closed, cancelled, or its network timeout expired
+            assertEquals(PASS_THROUGH, ReplayDecision.decide(read), state);
+            ReplayDecision.Facts first = write(state);
+            first.autoCommit = false;
+            first.firstInTransaction = true;
+            first.deliberate = true;
+            assertEquals(PASS_THROUGH, ReplayDecision.decide(first), state);
+        }
+    }
+
+    // ---------------------------------------------------------------- explicit transactions
+
+    @Test
+    void theFirstStatementOfATransactionIsReplayedWhateverTheLoss() {
+        // No COMMIT was sent: whatever the server did was rolled back, and nothing came before it.
+        for (String state : LOSSES) {
+            ReplayDecision.Facts facts = write(state);
+            facts.autoCommit = false;
+            facts.firstInTransaction = true;
+            facts.resultSeen = true;
+            facts.simpleProtocol = true;
+            assertEquals(REPLAY_FRESH_CONNECTION, ReplayDecision.decide(facts), state);
+        }
+    }
+
+    @Test
+    void aLossInTheMiddleOfAReadWriteTransactionIsNeverReplayed() {
+        for (String state : LOSSES) {
+            ReplayDecision.Facts facts = midTransaction(state);
+            assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(facts), state);
+            facts.readOnly = true; // a plain SELECT, but the transaction may have written before it
+            assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(facts), state);
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionAtReadCommittedIsReplayedMidway() {
+        ReplayDecision.Facts facts = midTransaction("57P01");
+        facts.readOnlyTransaction = true;
+        facts.isolation = Connection.TRANSACTION_READ_COMMITTED;
+        assertEquals(REPLAY_FRESH_CONNECTION, ReplayDecision.decide(facts));
+        facts.isolation = null; // the server's default: checked on the fresh session
+        assertEquals(REPLAY_FRESH_IF_READ_COMMITTED, ReplayDecision.decide(facts));
+    }
+
+    @Test
+    void aReadOnlyTransactionAtRepeatableReadOrSerializableIsReplayedOnlyAtItsFirstStatement() {
+        for (int isolation : new int[]{Connection.TRANSACTION_REPEATABLE_READ, Connection.TRANSACTION_SERIALIZABLE}) {
+            ReplayDecision.Facts facts = midTransaction("57P01");
+            facts.readOnlyTransaction = true;
+            facts.isolation = isolation;
+            assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(facts));
+            facts.firstInTransaction = true;
+            assertEquals(REPLAY_FRESH_CONNECTION, ReplayDecision.decide(facts));
+        }
+    }
+
+    @Test
+    void aReadOnlyTransactionThatUsedSessionStateOrHoldsACursorIsNotReplayed() {
+        ReplayDecision.Facts set = midTransaction("08006");
+        set.readOnlyTransaction = true;
+        set.isolation = Connection.TRANSACTION_READ_COMMITTED;
+        set.transactionLosesState = true; // SET LOCAL, a temporary table, an advisory lock, LISTEN...
+        assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(set));
+        ReplayDecision.Facts cursor = midTransaction("08006");
+        cursor.readOnlyTransaction = true;
+        cursor.isolation = Connection.TRANSACTION_READ_COMMITTED;
+        cursor.cursorOpen = true; // a result set of the lost transaction may still be being read
+        assertEquals(FAIL_TRANSACTION_LOST, ReplayDecision.decide(cursor));
+    }
+
+    @Test
+    void errorsThatAreNotLossesPassThroughInsideTransactions() {
+        ReplayDecision.Facts facts = midTransaction("23505");
+        facts.ioFailure = false;
+        assertEquals(PASS_THROUGH, ReplayDecision.decide(facts));
     }
 }

@@ -26,7 +26,7 @@ class ConnectionCapTest {
 
     @Test
     void grantsUpToMaxThenTimesOutWithNull() throws Exception {
-        ConnectionCap cap = new ConnectionCap("db:5432/app", 2);
+        ConnectionCap cap = ConnectionCap.fixed("db:5432/app", 2);
         assertNotNull(cap.acquire(0));
         assertNotNull(cap.acquire(0));
         long start = System.nanoTime();
@@ -38,7 +38,7 @@ class ConnectionCapTest {
 
     @Test
     void releaseIsIdempotent() throws Exception {
-        ConnectionCap cap = new ConnectionCap("t", 1);
+        ConnectionCap cap = ConnectionCap.fixed("t", 1);
         ConnectionCap.Slot slot = cap.acquire(0);
         assertTrue(slot.release());
         assertFalse(slot.release());
@@ -49,7 +49,7 @@ class ConnectionCapTest {
 
     @Test
     void waiterGetsTheSlotAsSoonAsItIsReleased() throws Exception {
-        ConnectionCap cap = new ConnectionCap("t", 1);
+        ConnectionCap cap = ConnectionCap.fixed("t", 1);
         ConnectionCap.Slot held = cap.acquire(0);
         List<ConnectionCap.Slot> got = new ArrayList<>();
         Thread waiter = new Thread(() -> {
@@ -70,7 +70,7 @@ class ConnectionCapTest {
 
     @Test
     void waitersAreServedInArrivalOrder() throws Exception {
-        ConnectionCap cap = new ConnectionCap("t", 1);
+        ConnectionCap cap = ConnectionCap.fixed("t", 1);
         ConnectionCap.Slot held = cap.acquire(0);
         List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread[] waiters = new Thread[4];
@@ -97,7 +97,7 @@ class ConnectionCapTest {
 
     @Test
     void interruptedWaiterGetsInterruptedExceptionAndNoSlot() throws Exception {
-        ConnectionCap cap = new ConnectionCap("t", 1);
+        ConnectionCap cap = ConnectionCap.fixed("t", 1);
         cap.acquire(0);
         Thread.currentThread().interrupt();
         assertThrows(InterruptedException.class, () -> cap.acquire(TimeUnit.SECONDS.toNanos(10)));
@@ -107,7 +107,7 @@ class ConnectionCapTest {
 
     @Test
     void neverMoreThanMaxInUseUnderContention() throws Exception {
-        ConnectionCap cap = new ConnectionCap("t", 3);
+        ConnectionCap cap = ConnectionCap.fixed("t", 3);
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger overshoots = new AtomicInteger();
         AtomicInteger timeouts = new AtomicInteger();
@@ -147,7 +147,7 @@ class ConnectionCapTest {
 
     @Test
     void slotOfAConnectionLostWithoutCloseIsFreedWhenItIsCollected() throws Exception {
-        ConnectionCap cap = new ConnectionCap("db:5432/app", 1);
+        ConnectionCap cap = ConnectionCap.fixed("db:5432/app", 1);
         leakOneConnection(cap);
         assertEquals(1, cap.inUse());
 
@@ -163,7 +163,7 @@ class ConnectionCapTest {
 
     @Test
     void closedConnectionIsNotCountedAsLeakedWhenCollected() throws Exception {
-        ConnectionCap cap = new ConnectionCap("t", 1);
+        ConnectionCap cap = ConnectionCap.fixed("t", 1);
         ConnectionCap.Slot slot = cap.acquire(0).releaseWhenUnreachable(new Object());
         assertTrue(slot.release());
         for (int i = 0; i < 5; i++) {

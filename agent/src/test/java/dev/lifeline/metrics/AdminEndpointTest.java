@@ -80,7 +80,7 @@ class AdminEndpointTest {
         int port = freePort();
         Observability observability = Observability.start(port, breaker(), false);
         assertEquals(port, observability.adminPort());
-        ConnectionCap cap = new ConnectionCap(DB, 15);
+        ConnectionCap cap = ConnectionCap.fixed(DB, 15);
         ConnectionCap.Slot slot = cap.acquire(0);
         TargetHealth db = observability.target(Kind.JDBC, DB, cap);
         db.onSuccess();
@@ -124,7 +124,7 @@ class AdminEndpointTest {
     void metricsServesPrometheusTextWithTheCountersAfterEvents() throws Exception {
         int port = freePort();
         Observability observability = Observability.start(port, breaker(), false);
-        TargetHealth db = observability.target(Kind.JDBC, DB, new ConnectionCap(DB, 15));
+        TargetHealth db = observability.target(Kind.JDBC, DB, ConnectionCap.fixed(DB, 15));
         db.onSuccess();
         db.onSuccess();
         observability.retryListener(Kind.JDBC).onRetry(DB, 2, 1_000_000, new SocketException("Connection reset"));

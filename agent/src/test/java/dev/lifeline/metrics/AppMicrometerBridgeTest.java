@@ -97,7 +97,7 @@ class AppMicrometerBridgeTest {
                 MicrometerMeters.meterRegistryClass(registry.getClass()), "a different Micrometer than Lifeline's");
 
         Observability o = Observability.current();
-        TargetHealth db = o.target(Kind.JDBC, DB, new ConnectionCap(DB, 15));
+        TargetHealth db = o.target(Kind.JDBC, DB, ConnectionCap.fixed(DB, 15));
         db.onSuccess();
         AppMicrometerBridge.bind(new WeakReference<>(registry));
         o.retryListener(Kind.JDBC).onRetry(DB, 2, 1_000, new SocketException("Connection reset"));

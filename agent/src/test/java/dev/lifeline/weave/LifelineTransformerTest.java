@@ -71,7 +71,11 @@ class LifelineTransformerTest {
                         "com/zaxxer/hikari/HikariConfig",          // validate
                         "com/zaxxer/hikari/HikariDataSource",       // getConnection()
                         "com/zaxxer/hikari/util/DriverDataSource",  // getConnection() under the pool
-                        "org/postgresql/ds/PGPoolingDataSource")),  // getConnection(), deprecated pool
+                        "com/zaxxer/hikari/pool/ProxyConnection",   // checkException: a lost transaction heals in place
+                        "org/postgresql/ds/PGPoolingDataSource",    // getConnection(), deprecated pool
+                        "org/postgresql/jdbc/PgConnection",         // final methods lifted for the wrapper subclass
+                        "org/postgresql/jdbc/PgStatement",
+                        "org/postgresql/jdbc/PgPreparedStatement")), // (PgCallableStatement has no final method)
                 new TreeSet<>(woven.keySet()),
                 "PGSimpleDataSource inherits getConnection from BaseDataSource, which is no DataSource: "
                         + "it reaches Driver.connect through DriverManager");

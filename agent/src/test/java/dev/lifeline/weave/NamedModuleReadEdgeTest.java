@@ -64,7 +64,7 @@ class NamedModuleReadEdgeTest {
         Instrumentation instrumentation = ByteBuddyAgent.install();
         LifelineTransformer transformer = new LifelineTransformer(null, null, true).readEdgesVia(instrumentation);
         instrumentation.addTransformer(transformer);
-        JdbcRuntime.install(LifelineConfig.load("lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=3",
+        JdbcRuntime.install(LifelineConfig.load("lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3",
                 Collections.emptyMap(), Collections.emptyMap(), line -> {
                 }), RetryListener.NONE, JdbcEvents.NONE);
         try {

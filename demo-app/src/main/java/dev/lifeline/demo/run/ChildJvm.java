@@ -222,7 +222,9 @@ public final class ChildJvm {
             throw new AssertionError("no " + key + " in " + line);
         }
         int start = at + key.length() + 2;
-        int end = key.equals("message") ? line.length() : line.indexOf(' ', start);
+        // message runs to the end of the line; notes (free text too) up to the message.
+        int end = key.equals("message") ? line.length()
+                : key.equals("notes") ? line.indexOf(" message=", start) : line.indexOf(' ', start);
         return line.substring(start, end < 0 ? line.length() : end);
     }
 }

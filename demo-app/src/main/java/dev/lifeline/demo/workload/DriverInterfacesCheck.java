@@ -2,6 +2,8 @@ package dev.lifeline.demo.workload;
 
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
+import org.postgresql.jdbc.PgConnection;
+import org.postgresql.jdbc.PgStatement;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,8 +12,10 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 /**
- * An ordinary application that uses pgjdbc's own interfaces: unwrap to PGConnection and
- * PGStatement, a cast to PGConnection, isWrapperFor, and Statement.getConnection(). Prints
+ * An ordinary application that uses pgjdbc's own types: unwrap to PGConnection and PGStatement,
+ * casts to the interfaces and to the concrete classes (PgConnection, PgStatement, the
+ * package-private PgPreparedStatement), a formerly final method, isWrapperFor,
+ * Statement.getConnection(), metadata, and a batch with generated keys. Prints
  * {@code RESULT ok=N failed=M} and one FAILURE line per check that did not hold.
  */
 public final class DriverInterfacesCheck {
@@ -45,6 +49,56 @@ public final class DriverInterfacesCheck {
                         failed++;
                         System.out.println("FAILURE check=statement");
                     }
+                }
+            }
+            // The driver's concrete classes: instanceof, casts, unwrap to them, their own methods.
+            if (connection instanceof PgConnection && connection.unwrap(PgConnection.class) == connection
+                    && ((PgConnection) connection).getParameterStatus("server_version") != null
+                    && ((PgConnection) connection).getQueryExecutor().getBackendPID() == pg.getBackendPID()) {
+                ok++;
+            } else {
+                failed++;
+                System.out.println("FAILURE check=concrete-connection class=" + connection.getClass().getName());
+            }
+            try (Statement plain = connection.createStatement();
+                 PreparedStatement prepared = connection.prepareStatement("SELECT 1")) {
+                Class<?> pgPrepared = Class.forName("org.postgresql.jdbc.PgPreparedStatement");
+                if (plain instanceof PgStatement && ((PgStatement) plain).getPrepareThreshold() >= 0
+                        && pgPrepared.isInstance(prepared) && prepared.unwrap(PgStatement.class) == prepared) {
+                    ok++;
+                } else {
+                    failed++;
+                    System.out.println("FAILURE check=concrete-statement class=" + prepared.getClass().getName());
+                }
+            }
+            if (connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")
+                    && connection.getMetaData().getTables(null, null, "pg_class", null) != null) {
+                ok++;
+            } else {
+                failed++;
+                System.out.println("FAILURE check=metadata");
+            }
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("CREATE TEMPORARY TABLE interface_check (id serial PRIMARY KEY, v int)");
+            }
+            try (PreparedStatement batch = connection.prepareStatement("INSERT INTO interface_check (v) VALUES (?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                for (int v = 1; v <= 3; v++) {
+                    batch.setInt(1, v);
+                    batch.addBatch();
+                }
+                int[] counts = batch.executeBatch();
+                int keys = 0;
+                try (ResultSet generated = batch.getGeneratedKeys()) {
+                    while (generated.next()) {
+                        keys++;
+                    }
+                }
+                if (counts.length == 3 && keys == 3) {
+                    ok++;
+                } else {
+                    failed++;
+                    System.out.println("FAILURE check=batch-keys counts=" + counts.length + " keys=" + keys);
                 }
             }
             try (Statement statement = connection.createStatement();

@@ -50,7 +50,8 @@ public final class TransactionWorkload {
             } catch (SQLException e) {
                 failed++;
                 System.out.println("FAILURE attempt=" + attempt + " type=" + e.getClass().getName() + " sqlstate="
-                        + e.getSQLState() + " message=" + AcquireWorkload.oneLine(e.getMessage()));
+                        + e.getSQLState() + " notes=" + AcquireWorkload.oneLine(suppressedMessages(e))
+                        + " message=" + AcquireWorkload.oneLine(e.getMessage()));
                 try {
                     connection.rollback();
                 } catch (SQLException ignored) {
@@ -59,5 +60,14 @@ public final class TransactionWorkload {
             }
         }
         System.out.println("RESULT ok=" + ok + " failed=" + failed);
+    }
+
+    /** What rides along as suppressed exceptions (an agent's explanation, say), as a log would show it. */
+    static String suppressedMessages(Throwable e) {
+        StringBuilder notes = new StringBuilder();
+        for (Throwable s : e.getSuppressed()) {
+            notes.append(notes.length() == 0 ? "" : " | ").append(s.getMessage());
+        }
+        return notes.length() == 0 ? "-" : notes.toString();
     }
 }

@@ -1,4 +1,6 @@
-package dev.lifeline.jdbc;
+package dev.lifeline.jdbc.pgjdbc;
+
+import dev.lifeline.jdbc.JdbcThreadState;
 
 /**
  * Called from pgjdbc's protocol reader ({@code PGStream.receiveChar}) with each message type the
@@ -19,7 +21,7 @@ public final class ProtocolSignals {
             case 'G': // CopyInResponse
             case 'H': // CopyOutResponse
             case 'W': // CopyBothResponse
-                JdbcThreadState.current().resultMessages++;
+                JdbcThreadState.resultMessageReceived();
                 break;
             default:
                 break;

@@ -1,5 +1,7 @@
-package dev.lifeline.jdbc;
+package dev.lifeline.jdbc.hikari;
 
+import dev.lifeline.jdbc.JdbcRuntime;
+import dev.lifeline.jdbc.JdbcTarget;
 import dev.lifeline.log.LifelineLog;
 
 import java.lang.reflect.Field;
@@ -11,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code new HikariDataSource(config)} and the lazily started {@code new HikariDataSource()} call
  * before sealing the configuration):
  * <ul>
- *   <li>{@code maximumPoolSize} clamped to {@code lifeline.jdbc.maxConnections} (incident 5: the
- *       pooler refused clients past its limit);</li>
+ *   <li>{@code maximumPoolSize} clamped to {@code lifeline.jdbc.maxConnections}, only when the
+ *       user set a fixed cap there (incident 5: the pooler refused clients past its limit);</li>
  *   <li>{@code keepaliveTime} and {@code maxLifetime} from Lifeline's settings, unless the
  *       application set its own (incidents 2 and 4: idle connections killed server-side).</li>
  * </ul>
@@ -45,11 +47,12 @@ public final class HikariTuning {
         String pool = String.valueOf(type.getMethod("getPoolName").invoke(config));
         StringBuilder changes = new StringBuilder();
 
-        int cap = runtime.maxConnections;
+        // Only a cap the user set clamps the pool: the pool size is otherwise the application's choice.
+        int cap = runtime.maxConnections();
         int size = (Integer) type.getMethod("getMaximumPoolSize").invoke(config);
         // HikariCP leaves -1 until validate() applies its default of 10.
         int effective = size < 1 ? 10 : size;
-        if (effective > cap) {
+        if (cap > 0 && effective > cap) {
             type.getMethod("setMaximumPoolSize", int.class).invoke(config, cap);
             changes.append(" maximumPoolSize ").append(effective).append("->").append(cap)
                     .append(" (lifeline.jdbc.maxConnections)");
