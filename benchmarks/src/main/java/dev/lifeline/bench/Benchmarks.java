@@ -35,7 +35,9 @@ import java.util.jar.Manifest;
  *
  * <pre>java -jar benchmarks/target/lifeline-benchmarks.jar [--rounds 5] [--warmup-ms 3000]
  *     [--measure-ms 3000] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
- *     [--only startup,throughput,recovery]</pre>
+ *     [--kills-rounds 3] [--kills-warmup-ms 2000] [--kills-ms 10000] [--kill-every-ms 300]
+ *     [--jmh-rounds 2] [--jmh-warmup-iterations 3] [--jmh-iterations 5] [--jmh-iteration-ms 1000]
+ *     [--only startup,throughput,recovery,kills,jmh]</pre>
  */
 public final class Benchmarks {
 
@@ -59,7 +61,15 @@ public final class Benchmarks {
         options.put("startup-runs", "8");
         options.put("recovery-rounds", "3");
         options.put("outage-ms", "2000");
-        options.put("only", "startup,throughput,recovery");
+        options.put("kills-rounds", "3");
+        options.put("kills-warmup-ms", "2000");
+        options.put("kills-ms", "10000");
+        options.put("kill-every-ms", "300");
+        options.put("jmh-rounds", "2");
+        options.put("jmh-warmup-iterations", "3");
+        options.put("jmh-iterations", "5");
+        options.put("jmh-iteration-ms", "1000");
+        options.put("only", "startup,throughput,recovery,kills,jmh");
         options.put("out", Files.isDirectory(Paths.get("benchmarks/target")) ? "benchmarks/target/benchmark-results.md" : "target/benchmark-results.md");
         for (int i = 0; i < args.length; i++) {
             String key = args[i].replaceFirst("^--", "");
@@ -103,6 +113,17 @@ public final class Benchmarks {
                 recovery(database, List.of(Setup.none(), Setup.lifeline("Lifeline", ""),
                         Setup.lifeline("Lifeline, `retry.maxAttempts=10`", "lifeline.retry.maxAttempts=10"),
                         Setup.openTelemetry()));
+            }
+            if (only.contains("kills")) {
+                new KilledBackendsSection(database, intOption("kills-rounds"), intOption("kills-warmup-ms"), intOption("kills-ms"),
+                        intOption("kill-every-ms")).run(setups, this::line);
+                flushProgress();
+            }
+            if (only.contains("jmh")) {
+                Path out = Paths.get(options.get("out")).toAbsolutePath();
+                new HotPathSection(intOption("jmh-rounds"), intOption("jmh-warmup-iterations"), intOption("jmh-iterations"),
+                        intOption("jmh-iteration-ms"), out.resolveSibling("jmh")).run(this::line);
+                flushProgress();
             }
         }
         line("");
@@ -401,7 +422,7 @@ public final class Benchmarks {
 
     // ------------------------------------------------------------------------------ helpers
 
-    private static <T> List<T> rotated(List<T> list, int by) {
+    static <T> List<T> rotated(List<T> list, int by) {
         List<T> rotated = new ArrayList<>(list);
         java.util.Collections.rotate(rotated, -(by % list.size()));
         return rotated;
@@ -449,7 +470,7 @@ public final class Benchmarks {
         printed = report.length();
     }
 
-    private static void progress(String message) {
+    static void progress(String message) {
         System.err.println("[bench] " + message);
     }
 }

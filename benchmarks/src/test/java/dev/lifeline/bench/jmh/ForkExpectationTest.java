@@ -1,0 +1,44 @@
+package dev.lifeline.bench.jmh;
+
+import org.junit.jupiter.api.Test;
+import stubjdbc.StubConnection;
+import stubjdbc.StubDriver;
+import stubjdbc.StubPreparedStatement;
+import stubjdbc.StubStatement;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The test JVM has no agent: it is a bare fork, and the check must say so either way. */
+class ForkExpectationTest {
+
+    @Test
+    void aBareForkAcceptsTheStubDriversOwnObjects() throws Exception {
+        StubDriver.register();
+        try (Connection connection = DriverManager.getConnection("jdbc:stub:test");
+             Statement statement = connection.createStatement();
+             PreparedStatement insert = connection.prepareStatement(JdbcHotPath.INSERT)) {
+            ForkExpectation.check("getConnection", connection, StubConnection.class);
+            ForkExpectation.check("createStatement", statement, StubStatement.class);
+            ForkExpectation.check("prepareStatement", insert, StubPreparedStatement.class);
+            insert.setLong(1, 42);
+            assertEquals(1, insert.executeUpdate());
+        }
+    }
+
+    @Test
+    void aBareForkFailsLoudlyOnAnythingElse() throws Exception {
+        StubDriver.register();
+        try (Connection connection = DriverManager.getConnection("jdbc:stub:test")) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> ForkExpectation.check("createStatement", connection, StubStatement.class));
+            assertTrue(e.getMessage().contains("must measure the bare driver"), e.getMessage());
+        }
+    }
+}
