@@ -30,6 +30,9 @@ public final class DataSourceInterceptor {
             return null;
         }
         DataSource dataSource = (DataSource) dataSourceObject;
+        if (DataSourceTargets.isDriverAdapter(dataSource)) {
+            return null; // the Driver.connect under it is the acquisition, with the database as its target
+        }
         TargetState target;
         try {
             target = DataSourceTargets.of(dataSource, runtime);

@@ -50,6 +50,15 @@ final class DataSourceTargets {
         last = null;
     }
 
+    /**
+     * A pool's internal adapter that only calls a {@code Driver} (HikariCP's {@code DriverDataSource}
+     * when the pool is given a JDBC URL): not a target of its own; Lifeline acts on the
+     * {@code Driver.connect} below it, named after the database.
+     */
+    static boolean isDriverAdapter(Object dataSource) {
+        return dataSource.getClass().getName().equals("com.zaxxer.hikari.util.DriverDataSource");
+    }
+
     static String describe(Object dataSource) {
         for (String getter : URL_GETTERS) {
             try {

@@ -44,7 +44,9 @@ final class HealthJson {
         if (cap != null) {
             json.append(",\"connections\":{\"open\":").append(cap.inUse())
                     .append(",\"waiting\":").append(cap.waiters())
-                    .append(",\"max\":").append(cap.max())
+                    .append(",\"max\":").append(cap.max() == ConnectionCap.UNLIMITED ? "null" : String.valueOf(cap.max()))
+                    .append(",\"cap\":\"").append(cap.adaptive() ? "adaptive" : "fixed").append('"')
+                    .append(",\"refusals\":").append(cap.refusals())
                     .append(",\"peak\":").append(cap.peakInUse()).append('}');
         } else {
             json.append(",\"connections\":null");

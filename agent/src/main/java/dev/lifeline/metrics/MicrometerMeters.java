@@ -1,7 +1,13 @@
 package dev.lifeline.metrics;
 
+import dev.lifeline.limit.ConnectionCap;
+
 import java.lang.reflect.InvocationTargetException;
+
 import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -90,23 +96,57 @@ final class MicrometerMeters implements Consumer<TargetHealth> {
         return false;
     }
 
+    /**
+     * What this registry already holds, per target: Micrometer logs a warning into the
+     * application's log for every function meter registered twice, so each one goes in once.
+     */
+    private final Map<TargetHealth, Boolean> bound = Collections.synchronizedMap(new IdentityHashMap<>());
+
     @Override
     public void accept(TargetHealth t) {
         Object target = registry.get();
         if (target == null) {
             return;
         }
+        boolean withCap = t.cap() != null;
+        boolean counters;
+        boolean capGauges;
+        synchronized (bound) {
+            Boolean had = bound.get(t); // null: nothing yet; FALSE: without the cap gauges; TRUE: all
+            if (had == null) {
+                counters = true;
+                capGauges = withCap;
+            } else if (!had && withCap) {
+                counters = false;
+                capGauges = true;
+            } else {
+                return; // everything this target has is registered already
+            }
+            bound.put(t, withCap);
+        }
         try {
-            bind(target, t);
+            bind(target, t, counters, capGauges);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot register meters in " + target.getClass().getName(), unwrap(e));
         }
     }
 
-    private void bind(Object registry, TargetHealth t) throws ReflectiveOperationException {
+    private void bind(Object registry, TargetHealth t, boolean counters, boolean capGauges)
+            throws ReflectiveOperationException {
         Registration r = new Registration(registry);
         String kind = t.kind.tag();
         String target = t.target;
+        if (capGauges) {
+            r.gauge("lifeline.connections.open", "Connections open to the target (held under the cap)",
+                    t, h -> h.cap().inUse(), kind, target);
+            r.gauge("lifeline.connections.waiting", "Callers waiting for a slot under the connection cap",
+                    t, h -> h.cap().waiters(), kind, target);
+            r.gauge("lifeline.connections.max", "The connection cap (lifeline.jdbc.maxConnections; -1 while an adaptive cap has seen no refusal)",
+                    t, h -> h.cap().max() == ConnectionCap.UNLIMITED ? -1 : h.cap().max(), kind, target);
+        }
+        if (!counters) {
+            return;
+        }
         r.counter("lifeline.calls", "Calls to the target, by outcome (rejected: failed fast by the circuit breaker)",
                 t, h -> h.callsSucceeded.sum(), kind, target, "outcome", "success");
         r.counter("lifeline.calls", "Calls to the target, by outcome (rejected: failed fast by the circuit breaker)",
@@ -133,14 +173,6 @@ final class MicrometerMeters implements Consumer<TargetHealth> {
                 t, h -> h.capWaitsTimedOut.sum(), kind, target, "outcome", "timed_out");
         r.timer("lifeline.cap.wait.duration", "Time spent queued under the connection cap",
                 t, h -> h.capWaitsAcquired.sum() + h.capWaitsTimedOut.sum(), h -> (double) h.capWaitNanos.sum(), kind, target);
-        if (t.cap() != null) {
-            r.gauge("lifeline.connections.open", "Connections open to the target (held under the cap)",
-                    t, h -> h.cap().inUse(), kind, target);
-            r.gauge("lifeline.connections.waiting", "Callers waiting for a slot under the connection cap",
-                    t, h -> h.cap().waiters(), kind, target);
-            r.gauge("lifeline.connections.max", "The connection cap (lifeline.jdbc.maxConnections)",
-                    t, h -> h.cap().max(), kind, target);
-        }
         r.gauge("lifeline.breaker.state", "Circuit breaker state: 0 closed, 1 open, 2 half-open",
                 t, h -> h.breaker.state().gaugeValue(), kind, target);
     }

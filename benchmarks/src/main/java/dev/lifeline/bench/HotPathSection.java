@@ -95,7 +95,7 @@ final class HotPathSection {
                         .addProfiler(GCProfiler.class)
                         .shouldFailOnError(true)
                         .output(log.toString())
-                        .jvmArgs("-Xmx256m", "-XX:+UseG1GC", "-Dlifeline.bench.expect=" + setup);
+                        .jvmArgs("-Xmx256m", "-XX:+UseG1GC", "-Dbench.expect=" + setup);
                 if (setup.equals(WRAPPER)) {
                     options.jvmArgsAppend("-javaagent:" + agent);
                 }

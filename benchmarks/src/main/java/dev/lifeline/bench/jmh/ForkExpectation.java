@@ -4,12 +4,12 @@ import java.lang.management.ManagementFactory;
 
 /**
  * What this benchmark fork must be measuring: the driver's own objects ("bare") or Lifeline's
- * wrappers over them ("wrapper"). Given by {@code -Dlifeline.bench.expect=bare|wrapper} (the runner
+ * wrappers over them ("wrapper"). Given by {@code -Dbench.expect=bare|wrapper} (the runner
  * always sets it); without it, a fork started with {@code -javaagent:...lifeline...jar} expects wrappers.
  */
 final class ForkExpectation {
 
-    static final String PROPERTY = "lifeline.bench.expect";
+    static final String PROPERTY = "bench.expect";
 
     private static final boolean WRAPPER = expectsWrapper();
 
