@@ -153,10 +153,23 @@ public final class PhaseResult {
         for (Fault.Outage o : faults.outages()) {
             long startedDown = startedIn(o.downNanos, o.upNanos, false);
             long failedDown = startedIn(o.downNanos, o.upNanos, true);
-            parts.add(String.format(Locale.ROOT, "outage: stop took %d ms, down %d ms, %d requests started while down, %d of them failed",
-                    (o.downNanos - o.stopRequestedNanos) / 1_000_000, (o.upNanos - o.downNanos) / 1_000_000, startedDown, failedDown));
+            parts.add(String.format(Locale.ROOT, "outage: stop took %d ms, down %d ms, %d requests started while down, %d of them "
+                            + "failed, first success %s after the server was back",
+                    (o.downNanos - o.stopRequestedNanos) / 1_000_000, (o.upNanos - o.downNanos) / 1_000_000, startedDown, failedDown,
+                    firstSuccessAfter(o.upNanos)));
         }
         return parts.isEmpty() ? "no outage" : String.join("; ", parts);
+    }
+
+    /** How long after {@code nanos} the first request succeeded that was under way or started then. */
+    private String firstSuccessAfter(long nanos) {
+        long first = Long.MAX_VALUE;
+        for (ServiceLoad.Request r : requests) {
+            if (r.ok() && r.endNanos >= nanos) {
+                first = Math.min(first, r.endNanos);
+            }
+        }
+        return first == Long.MAX_VALUE ? "never" : (first - nanos) / 1_000_000 + " ms";
     }
 
     private long startedIn(long from, long to, boolean failedOnly) {
