@@ -29,9 +29,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The before/after reproduction of the five incidents: each one's workload runs in a child JVM
- * without, then with, {@code -javaagent:lifeline-agent.jar}, against a real PostgreSQL (and a real
- * HTTP API) with faults injected by a TCP proxy; then a table, an HTML report and summary.json.
+ * The before/after reproduction of the five incidents, and of an existing Spring Boot service under
+ * backend kills and a restart: each workload runs in a child JVM without, then with,
+ * {@code -javaagent:lifeline-agent.jar}, against a real PostgreSQL (and a real HTTP API) with faults
+ * injected by a TCP proxy or the server itself; then a table, an HTML report and summary.json.
  */
 public final class Demo {
 
@@ -48,7 +49,8 @@ public final class Demo {
         long seed = DEFAULT_SEED;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if ((arg.equals("--pg-url") || arg.equals("--scenario") || arg.equals("--agent") || arg.equals("--out")
+            if ((arg.equals("--pg-url") || arg.equals("--scenario") || arg.equals("--agent") || arg.equals("--spring-app")
+                    || arg.equals("--out")
                     || arg.equals("--seed")) && i + 1 >= args.length) {
                 fail(arg + " needs a value");
             }
@@ -67,6 +69,9 @@ public final class Demo {
                     break;
                 case "--agent":
                     System.setProperty("lifeline.agent.jar", args[++i]);
+                    break;
+                case "--spring-app":
+                    System.setProperty("lifeline.spring.app.jar", args[++i]);
                     break;
                 case "--out":
                     outDir = Paths.get(args[++i]);
@@ -93,7 +98,7 @@ public final class Demo {
         outDir = (outDir != null ? outDir : defaultOutDir()).toAbsolutePath();
         Path workDir = Files.createDirectories(outDir.resolve("runs"));
 
-        System.out.println("Lifeline demo: " + scenarios.size() + " incident(s), each run without and then with "
+        System.out.println("Lifeline demo: " + scenarios.size() + " scenario(s), each run without and then with "
                 + "-javaagent:" + agentJar.getFileName() + (quick ? " (quick)" : ""));
         System.out.println("Starting PostgreSQL " + (pgUrl == null
                 ? "(embedded, real server binaries, max_connections=" + UnboundedScenario.MAX_CONNECTIONS + ") ..."
@@ -116,7 +121,8 @@ public final class Demo {
             for (Scenario scenario : scenarios) {
                 ScenarioInfo info = scenario.info(ctx);
                 System.out.println();
-                System.out.printf(Locale.ROOT, "[%d/%d] incident %d, %s: %s%n", ++n, scenarios.size(), info.incident, info.name, info.title);
+                System.out.printf(Locale.ROOT, "[%d/%d] %s %d, %s: %s%n", ++n, scenarios.size(),
+                        info.windowsError.isEmpty() ? "scenario" : "incident", info.incident, info.name, info.title);
                 System.out.println("  fault: " + info.standIn);
                 runs.add(scenario.run(ctx, false));
                 runs.add(scenario.run(ctx, true));
@@ -152,7 +158,7 @@ public final class Demo {
                 }
             }
             if (match == null) {
-                fail("unknown scenario '" + name + "' (allowed: " + Scenario.names() + ", their numbers 1-5, or all)");
+                fail("unknown scenario '" + name + "' (allowed: " + Scenario.names() + ", their numbers 1-" + Scenario.all().size() + ", or all)");
             }
             chosen.add(match);
         }
@@ -197,14 +203,16 @@ public final class Demo {
         System.out.println(String.join("\n", Arrays.asList(
                 "usage: java -jar demo-app/target/lifeline-demo.jar [options]",
                 "",
-                "Reproduces the five incidents Lifeline exists for against a real PostgreSQL and a real HTTP API, each",
-                "workload in a child JVM without and then with -javaagent, and reports the difference.",
+                "Reproduces the five incidents Lifeline exists for against a real PostgreSQL and a real HTTP API, and runs",
+                "an existing Spring Boot service (6) through backend kills and a restart; each workload in a child JVM",
+                "without and then with -javaagent, and reports the difference.",
                 "",
-                "  --quick            smaller workloads: all five scenarios in under 2 minutes",
-                "  --scenario NAMES   only these (comma-separated): " + Scenario.names() + " (or 1-5); default all",
+                "  --quick            smaller workloads: all six scenarios in about 3 minutes",
+                "  --scenario NAMES   only these (comma-separated): " + Scenario.names() + " (or 1-6); default all",
                 "  --pg-url URL       use your PostgreSQL instead of the embedded one:",
                 "                     jdbc:postgresql://host:port/db?user=..&password=.. (tables demo_writes and kv are created)",
                 "  --agent PATH       the agent jar (default agent/target/lifeline-agent.jar)",
+                "  --spring-app PATH  scenario 6's service (default spring-app/target/lifeline-spring-app.jar)",
                 "  --out DIR          where report.html and summary.json go (default: demo-report beside the demo jar)",
                 "  --seed N           the seed of every workload's plan of operations (default " + DEFAULT_SEED + ")",
                 "  --help             this text")));

@@ -3,11 +3,16 @@ package dev.lifeline.demo.db;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The real PostgreSQL the demo and the tests run against: an embedded server (real binaries from
@@ -15,7 +20,10 @@ import java.util.Map;
  */
 public final class Database implements AutoCloseable {
 
-    private final EmbeddedPostgres embedded;
+    private EmbeddedPostgres embedded;
+    /** Set for a server that can be stopped and started again: same data directory, same port. */
+    private final EmbeddedPostgres.Builder restartable;
+    private final Path dataDirectory;
     private final String host;
     private final int port;
     private final String database;
@@ -23,7 +31,14 @@ public final class Database implements AutoCloseable {
     private final String password;
 
     private Database(EmbeddedPostgres embedded, String host, int port, String database, String user, String password) {
+        this(embedded, null, null, host, port, database, user, password);
+    }
+
+    private Database(EmbeddedPostgres embedded, EmbeddedPostgres.Builder restartable, Path dataDirectory,
+                     String host, int port, String database, String user, String password) {
         this.embedded = embedded;
+        this.restartable = restartable;
+        this.dataDirectory = dataDirectory;
         this.host = host;
         this.port = port;
         this.database = database;
@@ -39,6 +54,50 @@ public final class Database implements AutoCloseable {
         }
         EmbeddedPostgres pg = builder.start();
         return new Database(pg, "127.0.0.1", pg.getPort(), "postgres", "postgres", "");
+    }
+
+    /**
+     * An embedded PostgreSQL that {@link #stopServer()} and {@link #startServer()} really stop and
+     * start again, on the same data directory and the same port, as an administrator's restart does.
+     */
+    public static Database restartable(Map<String, String> serverSettings) throws IOException {
+        Path dir = Files.createTempDirectory("lifeline-pg");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dir.toFile())
+                .setCleanDataDirectory(false)
+                .setPort(port);
+        for (Map.Entry<String, String> setting : serverSettings.entrySet()) {
+            builder.setServerConfig(setting.getKey(), setting.getValue());
+        }
+        return new Database(builder.start(), builder, dir, "127.0.0.1", port, "postgres", "postgres", "");
+    }
+
+    /**
+     * Stops the server with a fast shutdown ({@code pg_ctl stop -m fast}: sessions are terminated with
+     * 57P01, transactions in progress roll back); returns once it is down and its port refuses connections.
+     */
+    public synchronized void stopServer() throws IOException {
+        if (restartable == null) {
+            throw new IllegalStateException("this server was not started restartable");
+        }
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+    }
+
+    /** Starts the stopped server again on its data directory and port; returns once it accepts queries. */
+    public synchronized void startServer() throws IOException {
+        if (restartable == null) {
+            throw new IllegalStateException("this server was not started restartable");
+        }
+        if (embedded == null) {
+            embedded = restartable.start();
+        }
     }
 
     public static Database embedded() throws IOException {
@@ -95,9 +154,15 @@ public final class Database implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
         if (embedded != null) {
             embedded.close();
+            embedded = null;
+        }
+        if (dataDirectory != null) {
+            try (Stream<Path> files = Files.walk(dataDirectory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ public final class HtmlReport {
         }
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"UTF-8\">\n")
-                .append("<title>Lifeline demo: the five incidents without and with the agent</title>\n<style>\n")
+                .append("<title>Lifeline demo: the incidents without and with the agent</title>\n<style>\n")
                 .append("body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;margin:24px auto;max-width:1180px;color:#222;padding:0 16px}\n")
                 .append("h1{font-size:26px;margin-bottom:4px}h2{font-size:20px;margin-top:34px;border-bottom:1px solid #ddd;padding-bottom:4px}\n")
                 .append(".sub{color:#666;font-size:13px}table{border-collapse:collapse;font-size:13px;margin:10px 0}\n")
@@ -46,7 +46,7 @@ public final class HtmlReport {
                 .append(".errors{font-family:monospace;font-size:11px;color:#444;white-space:pre-wrap;background:#fafafa;padding:6px;border:1px solid #eee}\n")
                 .append("p{font-size:14px;line-height:1.45}.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}\n")
                 .append("</style>\n</head>\n<body>\n");
-        h.append("<h1>Lifeline: the five incidents, without and with the agent</h1>\n<div class=\"sub\">");
+        h.append("<h1>Lifeline: the incidents, without and with the agent</h1>\n<div class=\"sub\">");
         List<String> env = new ArrayList<>();
         environment.forEach((k, v) -> env.add(esc(k) + ": " + esc(v)));
         h.append(String.join(" &middot; ", env)).append("</div>\n");
@@ -64,8 +64,13 @@ public final class HtmlReport {
         for (List<RunRecord> pair : byScenario.values()) {
             ScenarioInfo s = pair.get(0).scenario;
             h.append("<h2>").append(s.incident).append(". ").append(esc(s.title)).append("</h2>\n");
-            h.append("<div class=\"standin\"><b>On Windows:</b> ").append(esc(s.windowsError))
-                    .append("<br><b>Stand-in here:</b> ").append(esc(s.standIn)).append("</div>\n");
+            if (s.windowsError.isEmpty()) {
+                // Not one of the Windows incidents: the fault is the real thing, nothing stands in for it.
+                h.append("<div class=\"standin\"><b>The fault:</b> ").append(esc(s.standIn)).append("</div>\n");
+            } else {
+                h.append("<div class=\"standin\"><b>On Windows:</b> ").append(esc(s.windowsError))
+                        .append("<br><b>Stand-in here:</b> ").append(esc(s.standIn)).append("</div>\n");
+            }
             h.append("<p><b>The application:</b> ").append(esc(s.application)).append("</p>\n");
             h.append("<p><b>Lifeline:</b> ").append(esc(s.lifeline))
                     .append(s.agentArguments.isEmpty() ? " (default settings)" : " Agent arguments: <code>" + esc(s.agentArguments) + "</code>.")

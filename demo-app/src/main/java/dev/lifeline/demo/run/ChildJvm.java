@@ -91,6 +91,18 @@ public final class ChildJvm {
 
     /** Starts the child and returns at once, for a test that acts on it while it runs. */
     public Running start(Class<?> mainClass, String... args) throws IOException {
+        return launch(Arrays.asList("-cp", classPath, mainClass.getName()), args);
+    }
+
+    /**
+     * Starts an executable jar ({@code java -jar}), such as a Spring Boot fat jar, and returns at once.
+     * The class path option is not used: the jar brings its own.
+     */
+    public Running startJar(Path jar, String... args) throws IOException {
+        return launch(Arrays.asList("-jar", jar.toAbsolutePath().toString()), args);
+    }
+
+    private Running launch(List<String> what, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(javaHome, "bin", "java").toString());
         command.add("-Xmx256m");
@@ -98,9 +110,7 @@ public final class ChildJvm {
             command.add("-javaagent:" + agentJar() + (agentArguments == null || agentArguments.isEmpty() ? "" : "=" + agentArguments));
         }
         command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath);
-        command.add(mainClass.getName());
+        command.addAll(what);
         command.addAll(Arrays.asList(args));
 
         File out = File.createTempFile("child-out", ".txt");
@@ -141,6 +151,25 @@ public final class ChildJvm {
             out.delete();
             err.delete();
             return result;
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** The lines the child has written to its standard output so far. */
+        public List<String> stdoutSoFar() throws IOException {
+            // Decoded leniently: the child may be in the middle of writing a character.
+            return Arrays.asList(new String(Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8).split("\\R"));
+        }
+
+        /**
+         * Asks the child to end as a service manager does (SIGTERM, so shutdown hooks run), waits up to
+         * {@code timeoutSeconds} (then kills it), and reads what it printed.
+         */
+        public Result stop(long timeoutSeconds) throws IOException, InterruptedException {
+            process.destroy();
+            return await(timeoutSeconds);
         }
 
         /** What the child printed so far, for a failure message. */

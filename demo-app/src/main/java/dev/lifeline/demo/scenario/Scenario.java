@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One incident from DESIGN.md's table, reproduced: the fault, the application's workload, and how
- * a run is measured. {@link #run} is called twice, without and then with the agent; both runs
+ * One incident from DESIGN.md's table, or scenario 6's Spring Boot service, reproduced: the fault,
+ * the application's workload, and how a run is measured. {@link #run} is called twice, without and then with the agent; both runs
  * execute the same plan of operations (same seed).
  */
 public abstract class Scenario {
@@ -19,10 +19,10 @@ public abstract class Scenario {
     /** Runs the workload once, faults injected, and measures it against the database. */
     public abstract RunRecord run(DemoContext ctx, boolean agent) throws Exception;
 
-    /** The five incidents, in the order of DESIGN.md's table. */
+    /** The five incidents, in the order of DESIGN.md's table, then an existing Spring Boot service. */
     public static List<Scenario> all() {
         return Arrays.asList(new BurstScenario(), new IdleResetScenario(), new KvServerErrorScenario(),
-                new UnboundedScenario(), new PoolerScenario());
+                new UnboundedScenario(), new PoolerScenario(), new SpringServiceScenario());
     }
 
     public static String names() {

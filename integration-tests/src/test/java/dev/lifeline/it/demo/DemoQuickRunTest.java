@@ -3,6 +3,7 @@ package dev.lifeline.it.demo;
 import dev.lifeline.demo.Demo;
 import dev.lifeline.demo.report.SummaryJson;
 import dev.lifeline.demo.run.ChildJvm;
+import dev.lifeline.demo.spring.SpringService;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class DemoQuickRunTest {
 
-    private static final List<String> SCENARIOS = List.of("bursts", "idle-reset", "kv-500", "unbounded", "pooler");
+    private static final List<String> SCENARIOS = List.of("bursts", "idle-reset", "kv-500", "unbounded", "pooler", "spring");
     private static ChildJvm.Result demo;
     private static Path report;
     private static Map<String, Map<String, String>> runs;
@@ -39,7 +40,8 @@ class DemoQuickRunTest {
         Path out = Files.createTempDirectory("lifeline-demo-report");
         demo = ChildJvm.withoutAgent()
                 .option("-Dlifeline.agent.jar=" + ChildJvm.agentJar())
-                .run(Demo.class, 240, "--quick", "--out", out.toString());
+                .option("-Dlifeline.spring.app.jar=" + SpringService.jar())
+                .run(Demo.class, 480, "--quick", "--out", out.toString());
         report = out.resolve("report.html");
         runs = new LinkedHashMap<>();
         for (Map<String, String> run : SummaryJson.read(out.resolve("summary.json"))) {
@@ -80,6 +82,20 @@ class DemoQuickRunTest {
             assertEquals("0", run.get("lost"), scenario + " with the agent: " + run);
             assertEquals("0", run.get("duplicated"), scenario + " with the agent: " + run);
             assertEquals(run(scenario, "without").get("operations"), run.get("operations"), "same operations in both runs");
+        }
+    }
+
+    /**
+     * Only the outcome in the database here: which of the service's requests may still fail (a write
+     * whose transaction the loss cut in the middle) is SpringServiceTest's to prove, phase by phase.
+     */
+    @Test
+    void theSpringServiceLosesNoAcknowledgedWriteAndDoublesNoneWithoutOrWithTheAgent() {
+        for (String agent : List.of("without", "with")) {
+            Map<String, String> run = run("spring", agent);
+            assertEquals("0", run.get("lost"), "spring " + agent + " the agent: " + run);
+            assertEquals("0", run.get("duplicated"), "spring " + agent + " the agent: " + run);
+            assertTrue(Integer.parseInt(run.get("writes")) > 0, "spring " + agent + " the agent: " + run);
         }
     }
 
