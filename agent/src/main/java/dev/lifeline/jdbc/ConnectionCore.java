@@ -126,6 +126,23 @@ public final class ConnectionCore {
         return physical;
     }
 
+    /**
+     * The driver's connection for a passed-through call: one Lifeline found dead is replaced
+     * first (a pool hands a connection whose transaction was lost to its next borrower, who asks
+     * {@code getAutoCommit()} before anything else). If it cannot be replaced now, the driver
+     * answers as it would without the agent.
+     */
+    public Connection lifeline$physical() {
+        if (broken && !closed.get()) {
+            try {
+                replace();
+            } catch (SQLException | RuntimeException e) {
+                // the dead connection's own answer follows
+            }
+        }
+        return physical;
+    }
+
     int generation() {
         return generation;
     }
@@ -287,6 +304,35 @@ public final class ConnectionCore {
         session.networkTimeout(executor, milliseconds);
     }
 
+    /**
+     * A read the pools make while setting a new connection up: pgjdbc asks the server. HikariCP
+     * remembers a failure here for the pool's whole life (it then sets isolation -1 on every new
+     * connection, which pgjdbc refuses), so a session lost under it is replaced and asked again.
+     */
+    public int getTransactionIsolation() throws SQLException {
+        Connection p = usable();
+        try {
+            return p.getTransactionIsolation();
+        } catch (SQLException e) {
+            if (!lostFromOutside(e) || (inTransaction() && transactionStatements > 0)) {
+                throw e;
+            }
+            markBroken(false);
+            replace();
+            return physical.getTransactionIsolation();
+        }
+    }
+
+    /** The session ended from outside (the server, the network), not by the application's or the driver's choice. */
+    private boolean lostFromOutside(SQLException e) {
+        if (endedOnPurpose() || StatementCore.hasCause(e, java.net.SocketTimeoutException.class)) {
+            return false;
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return (state.startsWith("08") && !state.equals("08003")) || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P05") || StatementCore.hasIoCause(e);
+    }
+
     /** A dead connection has no warnings to clear; HikariCP clears them when a connection is returned. */
     public void clearWarnings() throws SQLException {
         if (!broken) {
@@ -307,7 +353,24 @@ public final class ConnectionCore {
             throw new SQLException("lifeline: the connection to " + target.name + " was lost during this "
                     + "transaction and the server rolled it back; nothing was committed", "08006");
         }
-        usable().commit();
+        Connection p = usable();
+        try {
+            p.commit();
+        } catch (SQLException e) {
+            if (!session.readOnly || !traits.enforcesReadOnly(url, info) || !lostFromOutside(e)) {
+                throw e;
+            }
+            // A read-only transaction has nothing to commit, and the server enforced that it wrote
+            // nothing: the rollback the lost session got is all a commit would have done.
+            markBroken(false);
+            sqlBegin = null;
+            transactionBoundary();
+            JdbcRuntime runtime = JdbcRuntime.get();
+            if (runtime != null) {
+                runtime.events.statementReplayed(target.name, "commit of a read-only transaction whose session was lost");
+            }
+            return;
+        }
         transactionBoundary();
     }
 
@@ -408,6 +471,10 @@ public final class ConnectionCore {
         boolean valid = physical.isValid(timeout);
         if (valid) {
             lastUsedNanos = System.nanoTime();
+        } else if (!endedOnPurpose() && !(inTransaction() && transactionStatements > 0)) {
+            // The answer stays false; but the session is gone (pgjdbc closed it), and a caller that
+            // goes on using the connection (HikariCP's set-up does) gets a fresh one, not 08003.
+            markBroken(false);
         }
         return valid;
     }

@@ -58,6 +58,25 @@ final class DriverTraits {
         }
     }
 
+    /**
+     * Whether {@code setReadOnly(true)} makes the server refuse writes: pgjdbc sends
+     * {@code BEGIN READ ONLY} unless {@code readOnlyMode=ignore}. Other drivers: not known, so no.
+     */
+    boolean enforcesReadOnly(String url, java.util.Properties info) {
+        if (!protocolSignals) {
+            return false;
+        }
+        String mode = info == null ? null : info.getProperty("readOnlyMode");
+        if (mode == null && url != null) {
+            java.util.regex.Matcher m = READ_ONLY_MODE.matcher(url);
+            mode = m.find() ? m.group(1) : null;
+        }
+        return mode == null || !mode.equalsIgnoreCase("ignore");
+    }
+
+    private static final java.util.regex.Pattern READ_ONLY_MODE =
+            java.util.regex.Pattern.compile("(?i)[?&]readOnlyMode=([^&]*)");
+
     /** The server's severity of a pgjdbc PSQLException (FATAL for a terminated session), or null. */
     static String severity(SQLException failure) {
         try {

@@ -751,7 +751,7 @@ public final class StatementCore {
         return false;
     }
 
-    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+    static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
         int depth = 0;
         for (Throwable t = failure; t != null && depth < 32; t = t.getCause() == t ? null : t.getCause(), depth++) {
             if (type.isInstance(t)) {

@@ -39,6 +39,7 @@ import java.util.Set;
 final class WrapperGenerator {
 
     static final String CORE_FIELD = "lifeline$core";
+    private static final String CONNECTION_CORE = Type.getInternalName(ConnectionCore.class);
     private static final String WRAPPER = Type.getInternalName(LifelineWrapper.class);
     private static final String OBJECT = "java/lang/Object";
 
@@ -415,7 +416,12 @@ final class WrapperGenerator {
                                     String physicalDesc, Member member, String desc, Type[] arguments) {
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, self, CORE_FIELD, coreDesc);
-        mv.visitFieldInsn(Opcodes.GETFIELD, coreName, "physical", physicalDesc);
+        if (coreName.equals(CONNECTION_CORE)) {
+            // A connection Lifeline knows dead is replaced before the driver is asked anything.
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, coreName, "lifeline$physical", "()" + physicalDesc, false);
+        } else {
+            mv.visitFieldInsn(Opcodes.GETFIELD, coreName, "physical", physicalDesc);
+        }
         mv.visitTypeInsn(Opcodes.CHECKCAST, member.owner);
         loadArguments(mv, arguments);
         mv.visitMethodInsn(member.ownerIsInterface ? Opcodes.INVOKEINTERFACE : Opcodes.INVOKEVIRTUAL,

@@ -309,7 +309,7 @@ final class WrapperType {
         }
 
         private Object physical() {
-            return core instanceof ConnectionCore ? ((ConnectionCore) core).physical : ((StatementCore) core).physical;
+            return core instanceof ConnectionCore ? ((ConnectionCore) core).lifeline$physical() : ((StatementCore) core).physical;
         }
 
         private Dispatch dispatchOf(Method method) {

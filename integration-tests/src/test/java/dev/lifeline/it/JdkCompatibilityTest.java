@@ -35,7 +35,7 @@ class JdkCompatibilityTest {
     void attachedToARunningJvmItRetransformsTheDriverAlreadyLoaded() throws Exception {
         ChildJvm.Result result = ChildJvm.withoutAgent().option("-Djdk.attach.allowAttachSelf=true")
                 .run(LateAttachCheck.class, 60, ChildJvm.agentJar().toString(),
-                        "lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=3");
+                        "lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3");
         assertEquals(0, result.exitCode, result.toString());
         assertEquals(List.of("BEFORE attempts=1 sqlstate=08001"), result.lines("BEFORE"), "no agent yet: " + result);
         assertEquals(List.of("AFTER attempts=3 sqlstate=08001"), result.lines("AFTER"),
@@ -44,7 +44,7 @@ class JdkCompatibilityTest {
     }
 
     private static void assertAttachesSilently(String javaHome) throws Exception {
-        ChildJvm.Result result = ChildJvm.withAgent("lifeline.retry.initialBackoff=1ms,lifeline.retry.maxAttempts=3")
+        ChildJvm.Result result = ChildJvm.withAgent("lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3")
                 .javaHome(javaHome).run(AttachCheck.class, 60);
         assertEquals(0, result.exitCode, result.toString());
         assertTrue(result.stdout.stream().anyMatch(l -> l.startsWith("ATTACHED attempts=3 sqlstate=08001")), result.toString());

@@ -83,7 +83,13 @@ class StatementRecoveryTest {
         ChildJvm.Result with = whileTerminatingBackends("lifeline-mixed-1", 5, () -> ChildJvm.withAgent("").run(MixedWorkload.class, 120,
                 "url=" + database.url(), "threads=4", "seconds=10", "table=orders", "idBase=10000000",
                 "ackFile=" + withAcks, "applicationName=lifeline-mixed-1"));
-        assertEquals(0, with.resultInt("failed"), "with the agent no operation fails: " + with);
+        // The one failure no one can recover: the server terminated the session after the insert's
+        // CommandComplete, and it may or may not have committed it. It is reported, never re-run.
+        for (String failure : with.lines("FAILURE ")) {
+            assertTrue(ChildJvm.field(failure, "write").equals("true") && ChildJvm.field(failure, "notes").contains("outcome unknown"),
+                    "with the agent only a write whose outcome the server left unknown may fail: " + with);
+        }
+        assertTrue(with.resultInt("failed") <= 2, "with the agent (almost) no operation fails: " + with);
         assertTrue(with.resultInt("inserts") > 100, with.toString());
         assertEveryAcknowledgedRowExactlyOnce(withAcks, 10_000_000, 20_000_000);
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * test can check each is in the table exactly once, and reports:
  * <pre>
  * RESULT ok=N failed=M reads=R inserts=I states=...
- * FAILURE type=... sqlstate=... message=...
+ * FAILURE type=... sqlstate=... write=... notes=... message=...
  * </pre>
  * Arguments: url, threads (4), seconds (10), table (orders), ackFile, poolSize (4), idBase (0),
  * applicationName.
@@ -90,7 +90,8 @@ public final class MixedWorkload {
                             states.computeIfAbsent(String.valueOf(e.getSQLState()), s -> new AtomicInteger()).incrementAndGet();
                             if (failures.size() < 20) {
                                 failures.add("FAILURE type=" + e.getClass().getName() + " sqlstate=" + e.getSQLState()
-                                        + " write=" + write + " message=" + AcquireWorkload.oneLine(e.getMessage()));
+                                        + " write=" + write + " notes=" + AcquireWorkload.oneLine(TransactionWorkload.suppressedMessages(e))
+                                        + " message=" + AcquireWorkload.oneLine(e.getMessage()));
                             }
                         }
                     }

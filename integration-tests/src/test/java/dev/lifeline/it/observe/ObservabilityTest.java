@@ -85,7 +85,8 @@ class ObservabilityTest {
         Path logging = Files.createTempFile("lifeline-logging", ".properties");
         Files.write(logging, Arrays.asList("handlers=java.util.logging.ConsoleHandler",
                 "java.util.logging.ConsoleHandler.level=ALL", "dev.lifeline.level=FINE"));
-        ChildJvm.Running child = ChildJvm.withAgent("lifeline.admin.port=" + adminPort
+        // A short acquisition window, so that calls fail inside the outage and the breaker has failures to count.
+        ChildJvm.Running child = ChildJvm.withAgent("lifeline.admin.port=" + adminPort + ",lifeline.jdbc.acquireRetryFor=300ms"
                         + ",lifeline.breaker.failureRatio=0.5,lifeline.breaker.minimumCalls=5"
                         + ",lifeline.breaker.window=2s,lifeline.breaker.openDuration=1s,lifeline.breaker.halfOpenProbes=1")
                 .option("-Djava.util.logging.config.file=" + logging)
