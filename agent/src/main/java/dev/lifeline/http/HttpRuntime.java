@@ -27,6 +27,7 @@ public final class HttpRuntime {
     final long acquireTimeoutNanos;
     final long deadlineNanos;
     final RequestCap totalCap;
+    final HttpSettings settings;
 
     private final int maxPerHost;
     private final double budgetRatio;
@@ -48,6 +49,8 @@ public final class HttpRuntime {
         this.totalCap = new RequestCap("all hosts", "total", config.get(Settings.HTTP_MAX_CONNECTIONS));
         this.budgetRatio = config.get(Settings.RETRY_BUDGET_RATIO);
         this.budgetMinConcurrent = config.get(Settings.RETRY_BUDGET_MIN_CONCURRENT);
+        this.settings = new HttpSettings(config.get(Settings.HTTP_KEEPALIVE).toMillis(),
+                config.get(Settings.HTTP_VALIDATE_AFTER_IDLE).toMillis());
     }
 
     /** Makes the runtime current; the instrumentation is installed separately ({@link HttpInstrumentation}). */
