@@ -6,11 +6,13 @@ import dev.lifeline.demo.run.ChildJvm;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The HTTP retry contract for one client library (issue 13), black-box: an ordinary application
@@ -100,6 +102,22 @@ abstract class LibraryClientContract {
                 assertEquals(GETS, with.resultInt(client + "-POSTKEY.ok"), client + ": a keyed POST is retried: " + with);
                 assertEquals(1, server.maxActs(client + "-POSTKEY-"), client + ": the server acts once per key: " + with);
             }
+        }
+    }
+
+    @Test
+    void onJava25TooEveryGetSucceedsAndNoPostIsActedOnTwice() throws Exception {
+        Path java25 = ChildJvm.temurin25Home();
+        assumeTrue(java25 != null, "no Temurin 25 JDK under /usr/lib/jvm");
+        try (FaultyHttpServer server = FaultyHttpServer.start(FaultyHttpServer.faults().every503(4).everyDrop(7))) {
+            ChildJvm.Result with = run(ChildJvm.withAgent(TEN_ATTEMPTS).javaHome(java25.toString()), server, 180,
+                    "phases=" + phases("GET", "POST"), "requests=100", "concurrency=4");
+            for (String client : clients()) {
+                assertEquals(100, with.resultInt(client + "-GET.ok"), client + " on Java 25: " + with);
+                assertEquals(1, server.maxActs(client + "-POST-"), client + " on Java 25: " + with);
+            }
+            assertTrue(with.stderr.stream().noneMatch(l -> l.contains("Unsafe") || l.contains("Sharing is only supported")
+                    || l.contains("internal error")), "no JVM warning, no Lifeline error: " + with);
         }
     }
 
