@@ -36,7 +36,7 @@ final class JavaHttpClientInterceptor {
             return null;
         }
         try {
-            return call.runBlocking(state);
+            return call.library.runBlocking(call);
         } catch (Throwable t) {
             throw Sneaky.raise(t);
         }
@@ -100,10 +100,6 @@ final class JavaHttpClientInterceptor {
                     request.method(), keyed, replayable(request));
             return library == null ? null
                     : new Call(library, (HttpClient) args[0], request, (HttpResponse.BodyHandler<?>) args[2]);
-        }
-
-        Object runBlocking(HttpThreadState state) throws Exception {
-            return library.runBlocking(this);
         }
 
         @SuppressWarnings("unchecked")
