@@ -67,8 +67,37 @@ public final class HttpRuntime {
         return current;
     }
 
+    /**
+     * The last target asked for: most applications call one host over and over, and this spares
+     * the fast path building the {@code host:port} key. Racy on purpose: any value read is a
+     * consistent, immutable triple.
+     */
+    private volatile LastTarget last;
+
+    private static final class LastTarget {
+        final String host;
+        final int port;
+        final HttpTarget target;
+
+        LastTarget(String host, int port, HttpTarget target) {
+            this.host = host;
+            this.port = port;
+            this.target = target;
+        }
+    }
+
     /** @param host as in the URI (no user info); @param port the effective port */
     HttpTarget target(String host, int port) {
+        LastTarget seen = last;
+        if (seen != null && seen.port == port && seen.host.equals(host)) {
+            return seen.target;
+        }
+        HttpTarget target = lookUp(host, port);
+        last = new LastTarget(host, port, target);
+        return target;
+    }
+
+    private HttpTarget lookUp(String host, int port) {
         String name = host + ":" + port;
         HttpTarget target = targets.get(name);
         if (target != null) {

@@ -59,6 +59,13 @@ public final class LibraryReflection {
         return null;
     }
 
+    private static final Object[] NO_ARGUMENTS = {};
+
+    /** Calls the no-argument method {@code m} (no array allocated per call, unlike the varargs form). */
+    public static Object call(Method m, Object target) {
+        return call(m, target, NO_ARGUMENTS);
+    }
+
     /** Calls {@code m}; what the method throws is rethrown as it is (checked exceptions included). */
     public static Object call(Method m, Object target, Object... args) {
         try {
