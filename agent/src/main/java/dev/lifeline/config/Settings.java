@@ -143,8 +143,13 @@ public final class Settings {
 
     public static final Setting<Duration> HTTP_KEEPALIVE = register(Setting.duration(
             "lifeline.http.keepalive", "60s", "1s", "1h",
-            "Idle pooled HTTP connections are closed after this long (java.net.http; HttpURLConnection only if shorter than its own 5s), unless the application set the JDK's keep-alive properties itself.",
+            "Idle pooled HTTP connections are closed after this long (java.net.http; HttpURLConnection only if shorter than its own 5s; Apache HttpClient 5 when the server sent no Keep-Alive; OkHttp's connection pool), unless the application set its own value.",
             "4 (keep-alive 60 s)"));
+
+    public static final Setting<Duration> HTTP_VALIDATE_AFTER_IDLE = register(Setting.duration(
+            "lifeline.http.validateAfterIdle", "1s", "0ms", "1h",
+            "A pooled Apache HttpClient 5 connection idle longer than this is checked before reuse and replaced if the server closed it (its validateAfterInactivity, 2s by default), unless the application set its own connection config; 0 checks before every reuse.",
+            "2 (reused connections closed by the server: WinError 10054)"));
 
     // ---------------------------------------------------------------- observability (issue 7)
 

@@ -4,9 +4,7 @@ import dev.lifeline.log.LifelineLog;
 import dev.lifeline.retry.GiveUp;
 import dev.lifeline.retry.RetryBudget;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * One {@code sendAsync} call, retried by composing on futures: no thread waits for a slot under a
+ * One asynchronous call ({@code HttpClient.sendAsync}, OkHttp's {@code enqueue}, HttpClient 5's
+ * async {@code execute}), retried by composing on futures: no thread waits for a slot under a
  * cap, for a backoff or for a {@code Retry-After}. The next attempt is a task on Lifeline's single
- * scheduler thread, which only calls the JDK's own {@code sendAsync} again.
+ * scheduler thread, which only starts the client's own asynchronous send again.
  *
  * <p>The decisions are the shared {@link dev.lifeline.retry.Retrier}'s — same policy, attempt
  * limit, deadline, per-target {@link RetryBudget}, listener events and {@link GiveUp} shape — made
@@ -29,37 +28,38 @@ import java.util.function.BiConsumer;
  * Attempts run one after another, so the mutable fields need no lock: each completion
  * happens-before the next attempt is scheduled.
  */
-final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
+final class AsyncCall<R> implements BiConsumer<R, Throwable> {
 
     private final HttpRuntime runtime;
     private final HttpTarget target;
     private final RetryRules.Scope scope;
-    private final HttpClient client;
-    private final HttpRequest request;
-    private final HttpResponse.BodyHandler<T> handler;
-    private final CompletableFuture<HttpResponse<T>> result = new CompletableFuture<>();
+    private final LibraryCall.AsyncExchange<R> exchange;
+    private final CompletableFuture<R> result = new CompletableFuture<>();
     private final long start = System.nanoTime();
 
     private int attempt;
     private boolean holdsRetrySlot;
     private List<Throwable> earlier;
-    private volatile CompletableFuture<HttpResponse<T>> inFlight;
+    private volatile CompletableFuture<R> inFlight;
 
-    AsyncCall(HttpRuntime runtime, HttpTarget target, RetryRules.Scope scope, HttpClient client,
-              HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    AsyncCall(HttpRuntime runtime, HttpTarget target, RetryRules.Scope scope, LibraryCall.AsyncExchange<R> exchange) {
         this.runtime = runtime;
         this.target = target;
         this.scope = scope;
-        this.client = client;
-        this.request = request;
-        this.handler = handler;
+        this.exchange = exchange;
     }
 
-    CompletableFuture<HttpResponse<T>> start() {
+    CompletableFuture<R> start() {
+        // As for a blocking call: an open breaker fails the call at once, as a refused host would.
+        if (!target.health.tryAcquirePermission()) {
+            result.completeExceptionally(new ConnectException(target.health.rejectionMessage()));
+            return result;
+        }
         target.budget.callStarted();
         result.whenComplete((response, failure) -> {
             target.budget.callFinished();
-            CompletableFuture<HttpResponse<T>> current = inFlight;
+            reportOutcome(response, failure);
+            CompletableFuture<R> current = inFlight;
             if (failure instanceof CancellationException && current != null) {
                 current.cancel(true); // the application gave up: so does the attempt on the wire
             }
@@ -93,10 +93,10 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
             return;
         }
         HttpThreadState state = HttpThreadState.current();
-        CompletableFuture<HttpResponse<T>> attemptFuture;
+        CompletableFuture<R> attemptFuture;
         state.depth++;
         try {
-            attemptFuture = client.sendAsync(request, handler);
+            attemptFuture = exchange.send();
         } catch (RuntimeException | Error e) {
             attemptFuture = new CompletableFuture<>();
             attemptFuture.completeExceptionally(e);
@@ -109,12 +109,12 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
 
     /** An attempt ended: keep its result, or schedule the next one. */
     @Override
-    public void accept(HttpResponse<T> response, Throwable failure) {
+    public void accept(R response, Throwable failure) {
         target.release();
         finishRetrySlot();
         if (result.isDone()) {
             if (response != null) {
-                ResponseBodies.discard(response);
+                exchange.discard(response);
             }
             return;
         }
@@ -122,7 +122,7 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
             decide(response, failure);
         } catch (RuntimeException | Error internal) {
             // Fail-open: whatever the attempt produced goes to the application.
-            LifelineLog.internalError("HttpClient.sendAsync retry decision", internal);
+            LifelineLog.internalError("asynchronous HTTP retry decision", internal);
             if (failure != null) {
                 result.completeExceptionally(failure);
             } else {
@@ -131,11 +131,11 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
         }
     }
 
-    private void decide(HttpResponse<T> response, Throwable failure) {
+    private void decide(R response, Throwable failure) {
         long waitAtLeast = 0;
         Throwable cause = null;
         if (failure == null) {
-            int status = response.statusCode();
+            int status = exchange.status(response);
             if (!runtime.rules.retriesStatus(scope, status)) {
                 if (attempt > 1) {
                     runtime.listener.onSuccessAfterRetry(target.name, attempt, System.nanoTime() - start);
@@ -143,7 +143,7 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
                 result.complete(response);
                 return;
             }
-            long retryAfter = JavaHttpClientInterceptor.retryAfterNanos(response);
+            long retryAfter = RetryAfter.parseNanos(exchange.header(response, "Retry-After"), System.currentTimeMillis());
             if (retryAfter != RetryAfter.ABSENT) {
                 if (retryAfter > runtime.deadlineNanos - (System.nanoTime() - start)) {
                     giveUpWith(response, GiveUp.deadlineReached(runtime.policy.deadline()) + " (Retry-After)");
@@ -183,7 +183,7 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
         holdsRetrySlot = true;
         runtime.listener.onRetry(target.name, attempt + 1, wait, failure == null ? null : cause);
         if (failure == null) {
-            ResponseBodies.discard(response);
+            exchange.discard(response);
         } else {
             if (earlier == null) {
                 earlier = new ArrayList<>(4);
@@ -198,7 +198,7 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
             launch();
         } catch (RuntimeException | Error e) {
             finishRetrySlot();
-            LifelineLog.internalError("HttpClient.sendAsync retry", e);
+            LifelineLog.internalError("asynchronous HTTP retry", e);
             result.completeExceptionally(e);
         }
     }
@@ -211,7 +211,7 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
     }
 
     /** The last real response goes to the application as it is. */
-    private void giveUpWith(HttpResponse<T> response, String reason) {
+    private void giveUpWith(R response, String reason) {
         runtime.listener.onGiveUp(target.name, attempt, System.nanoTime() - start, null, reason);
         result.complete(response);
     }
@@ -222,6 +222,21 @@ final class AsyncCall<T> implements BiConsumer<HttpResponse<T>, Throwable> {
         runtime.listener.onGiveUp(target.name, attempt, elapsed, cause, reason);
         GiveUp.decorate(cause, earlier == null ? Collections.emptyList() : earlier, target.name, attempt, elapsed, reason);
         result.completeExceptionally(failure);
+    }
+
+    /** Once per call, for the breaker and /health, as {@link LibraryCall#runBlocking} does. */
+    private void reportOutcome(R response, Throwable failure) {
+        try {
+            if (failure != null) {
+                Throwable cause = unwrap(failure);
+                target.reportOutcome(cause, 0, false);
+            } else {
+                int status = exchange.status(response);
+                target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
+            }
+        } catch (RuntimeException internal) {
+            LifelineLog.internalError("asynchronous HTTP outcome", internal);
+        }
     }
 
     private static Throwable unwrap(Throwable failure) {

@@ -12,7 +12,9 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 
 /**
- * What an HTTP client's exception says about the request, for both JDK clients. Only two
+ * What an HTTP client's exception says about the request, for the JDK clients and the libraries
+ * (Apache HttpClient 4 and 5, OkHttp; their exception classes are known by simple name, so a
+ * relocated copy is read alike and Lifeline never links against them). Only two
  * questions matter: did the request provably never leave (the connection was never established),
  * and is it a transport failure before a response arrived (reset, closed, timed out), which a
  * retry can fix for a request that may be sent twice.
@@ -42,6 +44,10 @@ final class HttpFailures {
             if (t instanceof SocketTimeoutException && messageContains(t, "connect timed out")) {
                 return true;
             }
+            // Apache HttpClient 4 and 5: a connect timeout is an InterruptedIOException of its own.
+            if (t instanceof IOException && t.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+                return true;
+            }
         }
         return false;
     }
@@ -64,7 +70,7 @@ final class HttpFailures {
                     || t instanceof HttpTimeoutException || t instanceof ClosedChannelException) {
                 return true;
             }
-            if (t instanceof IOException && transportMessage(t.getMessage())) {
+            if (t instanceof IOException && (transportMessage(t.getMessage()) || libraryTransport(t))) {
                 return true;
             }
         }
@@ -80,7 +86,15 @@ final class HttpFailures {
         return m.contains("connection reset") || m.contains("header parser received no bytes")
                 || m.contains("eof reached") || m.contains("connection closed") || m.contains("broken pipe")
                 || m.contains("unexpected end of file") || m.contains("connection abort")
-                || m.contains("error writing to server");
+                || m.contains("error writing to server")
+                // OkHttp ("unexpected end of stream on http://..."), Apache HttpClient ("... failed to respond")
+                || m.contains("unexpected end of stream") || m.contains("failed to respond");
+    }
+
+    // Apache HttpClient: the server closed the connection without a response (the lost reply).
+    private static boolean libraryTransport(Throwable t) {
+        String name = t.getClass().getSimpleName();
+        return name.equals("NoHttpResponseException") || name.equals("ConnectionClosedException");
     }
 
     private static boolean messageContains(Throwable t, String lowerCaseText) {

@@ -27,6 +27,7 @@ public final class HttpRuntime {
     final long acquireTimeoutNanos;
     final long deadlineNanos;
     final RequestCap totalCap;
+    final HttpSettings settings;
 
     private final int maxPerHost;
     private final double budgetRatio;
@@ -48,6 +49,8 @@ public final class HttpRuntime {
         this.totalCap = new RequestCap("all hosts", "total", config.get(Settings.HTTP_MAX_CONNECTIONS));
         this.budgetRatio = config.get(Settings.RETRY_BUDGET_RATIO);
         this.budgetMinConcurrent = config.get(Settings.RETRY_BUDGET_MIN_CONCURRENT);
+        this.settings = new HttpSettings(config.get(Settings.HTTP_KEEPALIVE).toMillis(),
+                config.get(Settings.HTTP_VALIDATE_AFTER_IDLE).toMillis());
     }
 
     /** Makes the runtime current; the instrumentation is installed separately ({@link HttpInstrumentation}). */
@@ -64,8 +67,37 @@ public final class HttpRuntime {
         return current;
     }
 
+    /**
+     * The last target asked for: most applications call one host over and over, and this spares
+     * the fast path building the {@code host:port} key. Racy on purpose: any value read is a
+     * consistent, immutable triple.
+     */
+    private volatile LastTarget last;
+
+    private static final class LastTarget {
+        final String host;
+        final int port;
+        final HttpTarget target;
+
+        LastTarget(String host, int port, HttpTarget target) {
+            this.host = host;
+            this.port = port;
+            this.target = target;
+        }
+    }
+
     /** @param host as in the URI (no user info); @param port the effective port */
     HttpTarget target(String host, int port) {
+        LastTarget seen = last;
+        if (seen != null && seen.port == port && seen.host.equals(host)) {
+            return seen.target;
+        }
+        HttpTarget target = lookUp(host, port);
+        last = new LastTarget(host, port, target);
+        return target;
+    }
+
+    private HttpTarget lookUp(String host, int port) {
         String name = host + ":" + port;
         HttpTarget target = targets.get(name);
         if (target != null) {

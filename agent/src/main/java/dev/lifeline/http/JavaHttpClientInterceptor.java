@@ -1,8 +1,6 @@
 package dev.lifeline.http;
 
 import dev.lifeline.log.LifelineLog;
-import dev.lifeline.retry.FailureClassifier;
-import dev.lifeline.retry.Sleeper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +36,7 @@ final class JavaHttpClientInterceptor {
             return null;
         }
         try {
-            return call.runBlocking(state);
+            return call.library.runBlocking(call);
         } catch (Throwable t) {
             throw Sneaky.raise(t);
         }
@@ -49,7 +47,7 @@ final class JavaHttpClientInterceptor {
         if (call == null) {
             return null;
         }
-        return new AsyncCall<>(call.runtime, call.target, call.scope, call.client, call.request, call.handler).start();
+        return call.library.runAsync(call.async());
     }
 
     /**
@@ -74,23 +72,18 @@ final class JavaHttpClientInterceptor {
     }
 
     /** One application call: what it is sent to and what may be retried. */
-    static final class Call {
-        final HttpRuntime runtime;
+    static final class Call implements LibraryCall.Exchange<HttpResponse<?>> {
+        final LibraryCall library;
         final HttpClient client;
         final HttpRequest request;
         @SuppressWarnings("rawtypes")
         final HttpResponse.BodyHandler handler;
-        final HttpTarget target;
-        final RetryRules.Scope scope;
 
-        private Call(HttpRuntime runtime, HttpClient client, HttpRequest request,
-                     HttpResponse.BodyHandler<?> handler, HttpTarget target, RetryRules.Scope scope) {
-            this.runtime = runtime;
+        private Call(LibraryCall library, HttpClient client, HttpRequest request, HttpResponse.BodyHandler<?> handler) {
+            this.library = library;
             this.client = client;
             this.request = request;
             this.handler = handler;
-            this.target = target;
-            this.scope = scope;
         }
 
         /** @return null when the request is not one Lifeline can name a target for (the JDK will reject it) */
@@ -102,71 +95,60 @@ final class JavaHttpClientInterceptor {
             HttpRequest request = (HttpRequest) args[1];
             URI uri = request.uri();
             String host = uri == null ? null : uri.getHost();
-            if (host == null) {
-                return null;
-            }
-            HttpTarget target = runtime.target(host, HttpRuntime.effectivePort(uri.getScheme(), uri.getPort()));
             boolean keyed = request.headers().firstValue(RetryRules.IDEMPOTENCY_KEY).isPresent();
-            RetryRules.Scope scope = RetryRules.scope(request.method(), keyed, replayable(request));
-            return new Call(runtime, (HttpClient) args[0], request, (HttpResponse.BodyHandler<?>) args[2], target, scope);
+            LibraryCall library = LibraryCall.of(uri == null ? null : uri.getScheme(), host, uri == null ? -1 : uri.getPort(),
+                    request.method(), keyed, replayable(request));
+            return library == null ? null
+                    : new Call(library, (HttpClient) args[0], request, (HttpResponse.BodyHandler<?>) args[2]);
         }
 
         @SuppressWarnings("unchecked")
-        Object runBlocking(HttpThreadState state) throws Exception {
-            long start = System.nanoTime();
-            RetryableStatus[] pending = new RetryableStatus[1];
-            FailureClassifier classifier = failure -> failure instanceof RetryableStatus
-                    ? ((RetryableStatus) failure).fitsDeadline(start, runtime.deadlineNanos)
-                    : RetryRules.retriesFailure(scope, failure);
-            target.checkBreaker();
-            boolean reported = false;
-            try {
-                Object result = runtime.retrier.call(target.name, target.budget, classifier, attempt -> {
-                    RetryableStatus previous = pending[0];
-                    if (previous != null) {
-                        pending[0] = null;
-                        ResponseBodies.discard((HttpResponse<?>) previous.response);
-                        Sleeper.PARKING.sleepNanos(previous.notBeforeNanos() - System.nanoTime());
-                    }
-                    target.acquire(runtime.acquireTimeoutNanos);
-                    HttpResponse<?> response;
-                    state.depth++;
-                    try {
-                        response = client.send(request, handler);
-                    } finally {
-                        state.depth--;
-                        target.release();
-                    }
-                    int status = response.statusCode();
-                    if (runtime.rules.retriesStatus(scope, status)) {
-                        pending[0] = new RetryableStatus(response, status, retryAfterNanos(response), System.nanoTime());
-                        throw pending[0];
-                    }
-                    return response;
-                });
-                int status = ((HttpResponse<?>) result).statusCode();
-                target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
-                reported = true;
-                return result;
-            } catch (RetryableStatus lastRealResponse) {
-                target.reportOutcome(null, lastRealResponse.status, true);
-                reported = true;
-                return lastRealResponse.response;
-            } catch (Exception e) {
-                target.reportOutcome(e, 0, false);
-                reported = true;
-                throw e;
-            } finally {
-                if (!reported) {
-                    target.reportOutcome(null, 0, false);
-                }
-            }
+        @Override
+        public HttpResponse<?> send() throws Exception {
+            return client.send(request, handler);
         }
-    }
 
-    static long retryAfterNanos(HttpResponse<?> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After");
-        return header.isPresent() ? RetryAfter.parseNanos(header.get(), System.currentTimeMillis()) : RetryAfter.ABSENT;
+        @Override
+        public int status(HttpResponse<?> response) {
+            return response.statusCode();
+        }
+
+        @Override
+        public String header(HttpResponse<?> response, String name) {
+            return response.headers().firstValue(name).orElse(null);
+        }
+
+        @Override
+        public void discard(HttpResponse<?> response) {
+            ResponseBodies.discard(response);
+        }
+
+        /** The same call through {@code sendAsync}. */
+        LibraryCall.AsyncExchange<HttpResponse<?>> async() {
+            Call blocking = this;
+            return new LibraryCall.AsyncExchange<HttpResponse<?>>() {
+                @SuppressWarnings("unchecked")
+                @Override
+                public CompletableFuture<HttpResponse<?>> send() {
+                    return (CompletableFuture<HttpResponse<?>>) (CompletableFuture<?>) client.sendAsync(request, handler);
+                }
+
+                @Override
+                public int status(HttpResponse<?> response) {
+                    return blocking.status(response);
+                }
+
+                @Override
+                public String header(HttpResponse<?> response, String name) {
+                    return blocking.header(response, name);
+                }
+
+                @Override
+                public void discard(HttpResponse<?> response) {
+                    blocking.discard(response);
+                }
+            };
+        }
     }
 
     /**

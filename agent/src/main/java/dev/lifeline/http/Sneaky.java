@@ -5,12 +5,12 @@ package dev.lifeline.http;
  * instrumented methods declare {@code IOException} and {@code InterruptedException}, and the
  * JVM does not check exceptions, only the compiler does.
  */
-final class Sneaky {
+public final class Sneaky {
 
     private Sneaky() {
     }
 
-    static RuntimeException raise(Throwable t) {
+    public static RuntimeException raise(Throwable t) {
         Sneaky.<RuntimeException>raise0(t);
         return new IllegalStateException("unreachable");
     }

@@ -23,6 +23,13 @@ public final class LifelineLog {
         System.err.println(PREFIX + message);
     }
 
+    /** A notice printed once per {@code key} in this JVM (a tuning applied to every client of a library, say). */
+    public static void infoOnce(String key, String message) {
+        if (ONCE.add("info:" + key)) {
+            info(message);
+        }
+    }
+
     public static void warn(String message) {
         System.err.println(PREFIX + "WARNING " + message);
     }

@@ -61,10 +61,17 @@ final class HookWeaver extends ClassVisitor {
         }
     }
 
-    /** The classes Lifeline instruments by name. */
+    /** The classes Lifeline instruments by name (the HTTP libraries' also under a relocated package). */
     enum Target {
-        HIKARI_CONFIG, HIKARI_PROXY_CONNECTION, PG_STREAM, METER_REGISTRY, HTTP_CLIENT_FACADE, HTTP_URL_CONNECTION
+        HIKARI_CONFIG, HIKARI_PROXY_CONNECTION, PG_STREAM, METER_REGISTRY, HTTP_CLIENT_FACADE, HTTP_URL_CONNECTION,
+        HC5_CLASSIC_CLIENT, HC5_ASYNC_CLIENT, HC5_CLIENT_BUILDER, HC5_POOL_BUILDER,
+        HC4_CLIENT, HC4_CLIENT_BUILDER,
+        OKHTTP_CALL, OKHTTP_RETRY, OKHTTP_CLIENT
     }
+
+    private static final String APACHE5 = "dev/lifeline/http/apache5/";
+    private static final String APACHE4 = "dev/lifeline/http/apache4/";
+    private static final String OKHTTP = "dev/lifeline/http/okhttp/";
 
     HookWeaver(ClassVisitor next, Plan plan) {
         super(Opcodes.ASM9, next);
@@ -208,8 +215,78 @@ final class HookWeaver extends ClassVisitor {
                 }
                 return null;
             default:
+                return libraryHook(mv, name, descriptor);
+        }
+    }
+
+    /**
+     * The HTTP libraries. The woven code links only Lifeline's classes (arguments as Objects) and the
+     * class's own types, so it works in any class loader that sees the agent and under any
+     * relocated package; the descriptors are checked by their types' simple names for that reason.
+     */
+    private MethodVisitor libraryHook(MethodVisitor mv, String name, String descriptor) {
+        Type[] args = Type.getArgumentTypes(descriptor);
+        boolean build = name.equals("build") && args.length == 0;
+        switch (plan.named) {
+            case HC5_CLASSIC_CLIENT:
+                if (name.equals("doExecute") && endsWith(args, "/HttpHost", "/ClassicHttpRequest", "/HttpContext")) {
+                    return new ArgsPrologue(mv, frames, APACHE5 + "ClassicClientInterceptor", "doExecute", descriptor);
+                }
+                return null;
+            case HC5_ASYNC_CLIENT:
+                if (name.equals("doExecute") && endsWith(args, "/HttpHost", "/AsyncRequestProducer", "/AsyncResponseConsumer",
+                        "/HandlerFactory", "/HttpContext", "/FutureCallback")) {
+                    return new ArgsPrologue(mv, frames, APACHE5 + "AsyncClientInterceptor", "doExecute", descriptor);
+                }
+                return null;
+            case HC5_CLIENT_BUILDER:
+                return build ? new AtEntry(mv, APACHE5 + "BuilderTuning", "clientBuilder", "(Ljava/lang/Object;)V") : null;
+            case HC5_POOL_BUILDER:
+                return build ? new AtEntry(mv, APACHE5 + "BuilderTuning", "poolBuilder", "(Ljava/lang/Object;)V") : null;
+            case HC4_CLIENT:
+                if (name.equals("doExecute") && endsWith(args, "/HttpHost", "/HttpRequest", "/HttpContext")) {
+                    return new ArgsPrologue(mv, frames, APACHE4 + "ClientInterceptor", "doExecute", descriptor);
+                }
+                return null;
+            case HC4_CLIENT_BUILDER:
+                return build ? new AtEntry(mv, APACHE4 + "BuilderTuning", "clientBuilder", "(Ljava/lang/Object;)V") : null;
+            case OKHTTP_CALL:
+                if (name.equals("execute") && args.length == 0 && descriptor.endsWith("/Response;")) {
+                    return new ArgsPrologue(mv, frames, OKHTTP + "CallInterceptor", "execute", descriptor);
+                }
+                if (name.equals("enqueue") && endsWith(args, "/Callback") && descriptor.endsWith(")V")) {
+                    return new ArgsPrologue(mv, frames, OKHTTP + "CallInterceptor", "enqueue", descriptor);
+                }
+                return null;
+            case OKHTTP_RETRY:
+                // OkHttp 4: recover(IOException, RealCall, Request, boolean); 5: recover(IOException, RealCall, Chain, Request)
+                if (name.equals("recover") && descriptor.endsWith(")Z") && args.length == 4
+                        && args[0].getDescriptor().equals("Ljava/io/IOException;")) {
+                    return new ArgsPrologue(mv, frames, OKHTTP + "RecoveryGuard", "recover", descriptor);
+                }
+                return null;
+            case OKHTTP_CLIENT:
+                if (name.equals("<init>") && endsWith(args, "/OkHttpClient$Builder")) {
+                    // Before super(): only the argument may be used, never the uninitialised this.
+                    return new AtEntry(mv, 1, OKHTTP + "ClientTuning", "beforeClient", "(Ljava/lang/Object;)V");
+                }
+                return null;
+            default:
                 return null;
         }
+    }
+
+    /** Whether the argument types are objects whose internal names end as given, one for one. */
+    private static boolean endsWith(Type[] args, String... suffixes) {
+        if (args.length != suffixes.length) {
+            return false;
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].getSort() != Type.OBJECT || !args[i].getInternalName().endsWith(suffixes[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What every hook shares: static calls into Lifeline, and the stack it adds to the method's. */
@@ -327,14 +404,20 @@ final class HookWeaver extends ClassVisitor {
         }
     }
 
-    /** Calls {@code owner.method(this)} at entry. */
+    /** Calls {@code owner.method(this)} (or of the reference in another local slot) at entry. */
     static final class AtEntry extends Hook {
+        private final int slot;
         private final String owner;
         private final String method;
         private final String descriptor;
 
         AtEntry(MethodVisitor mv, String owner, String method, String descriptor) {
+            this(mv, 0, owner, method, descriptor);
+        }
+
+        AtEntry(MethodVisitor mv, int slot, String owner, String method, String descriptor) {
             super(mv, 1);
+            this.slot = slot;
             this.owner = owner;
             this.method = method;
             this.descriptor = descriptor;
@@ -343,8 +426,95 @@ final class HookWeaver extends ClassVisitor {
         @Override
         public void visitCode() {
             super.visitCode();
-            super.visitVarInsn(Opcodes.ALOAD, 0);
+            super.visitVarInsn(Opcodes.ALOAD, slot);
             invokeStatic(owner, method, descriptor);
+        }
+    }
+
+    /**
+     * For library classes, which can link to the agent: {@code Object h = owner.method(new
+     * Object[]{this, args...})} (primitives boxed); a non-null answer is returned (cast, or unboxed
+     * for a primitive return type), null runs the body.
+     */
+    static final class ArgsPrologue extends Prologue {
+        private final String owner;
+        private final String method;
+        private final Type[] arguments;
+        private final Type returnType;
+
+        ArgsPrologue(MethodVisitor mv, boolean frames, String owner, String method, String descriptor) {
+            super(mv, frames);
+            this.owner = owner;
+            this.method = method;
+            this.arguments = Type.getArgumentTypes(descriptor);
+            this.returnType = Type.getReturnType(descriptor);
+        }
+
+        @Override
+        void handOver(Label runBody) {
+            pushInt(arguments.length + 1);
+            mv.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+            mv.visitInsn(Opcodes.DUP);
+            mv.visitInsn(Opcodes.ICONST_0);
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitInsn(Opcodes.AASTORE);
+            int slot = 1;
+            for (int i = 0; i < arguments.length; i++) {
+                Type arg = arguments[i];
+                mv.visitInsn(Opcodes.DUP);
+                pushInt(i + 1);
+                mv.visitVarInsn(arg.getOpcode(Opcodes.ILOAD), slot);
+                box(arg);
+                mv.visitInsn(Opcodes.AASTORE);
+                slot += arg.getSize();
+            }
+            invokeStatic(owner, method, "([Ljava/lang/Object;)Ljava/lang/Object;");
+        }
+
+        private void pushInt(int value) {
+            if (value <= 5) {
+                mv.visitInsn(Opcodes.ICONST_0 + value);
+            } else {
+                mv.visitIntInsn(Opcodes.BIPUSH, value);
+            }
+        }
+
+        private void box(Type type) {
+            String wrapper = wrapper(type);
+            if (wrapper != null) {
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, wrapper, "valueOf", "(" + type.getDescriptor() + ")L" + wrapper + ";", false);
+            }
+        }
+
+        @Override
+        void returnHandled() {
+            int sort = returnType.getSort();
+            if (sort == Type.VOID) {
+                mv.visitInsn(Opcodes.POP);
+                mv.visitInsn(Opcodes.RETURN);
+            } else if (sort == Type.OBJECT || sort == Type.ARRAY) {
+                returnAs(returnType.getInternalName());
+            } else {
+                String wrapper = wrapper(returnType);
+                mv.visitTypeInsn(Opcodes.CHECKCAST, wrapper);
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, wrapper, returnType.getClassName() + "Value",
+                        "()" + returnType.getDescriptor(), false);
+                mv.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+            }
+        }
+
+        private static String wrapper(Type type) {
+            switch (type.getSort()) {
+                case Type.BOOLEAN: return "java/lang/Boolean";
+                case Type.BYTE: return "java/lang/Byte";
+                case Type.CHAR: return "java/lang/Character";
+                case Type.SHORT: return "java/lang/Short";
+                case Type.INT: return "java/lang/Integer";
+                case Type.LONG: return "java/lang/Long";
+                case Type.FLOAT: return "java/lang/Float";
+                case Type.DOUBLE: return "java/lang/Double";
+                default: return null;
+            }
         }
     }
 

@@ -165,12 +165,55 @@ public final class LifelineTransformer implements ClassFileTransformer {
         }
         if (!sees) {
             LifelineLog.warn("classes of " + loader + " cannot reach the agent (an isolated class loader): "
-                    + "its JDBC drivers and pools run without Lifeline");
+                    + "its JDBC drivers, pools and HTTP clients run without Lifeline");
         }
         synchronized (visibility) {
             visibility.put(loader, sees);
         }
         return sees;
+    }
+
+    /**
+     * The HTTP libraries' hook points, by their class names' endings: the original package, or one
+     * relocated into another library's shaded jar under a prefix of its own (say
+     * {@code com/amazonaws/thirdparty/apache/http/...} for HttpClient 4's {@code org/apache/http/...}).
+     * Keyed by simple name, so a class of any other name costs one hash lookup.
+     */
+    private static final Map<String, String[]> LIBRARY_SUFFIXES = Map.ofEntries(
+            Map.entry("InternalHttpClient", new String[]{"client5/http/impl/classic/InternalHttpClient", "HC5_CLASSIC_CLIENT",
+                    "http/impl/client/InternalHttpClient", "HC4_CLIENT"}),
+            Map.entry("MinimalHttpClient", new String[]{"client5/http/impl/classic/MinimalHttpClient", "HC5_CLASSIC_CLIENT",
+                    "http/impl/client/MinimalHttpClient", "HC4_CLIENT"}),
+            Map.entry("AbstractHttpClient", new String[]{"http/impl/client/AbstractHttpClient", "HC4_CLIENT"}),
+            Map.entry("InternalAbstractHttpAsyncClient", new String[]{
+                    "client5/http/impl/async/InternalAbstractHttpAsyncClient", "HC5_ASYNC_CLIENT"}),
+            Map.entry("AbstractMinimalHttpAsyncClientBase", new String[]{
+                    "client5/http/impl/async/AbstractMinimalHttpAsyncClientBase", "HC5_ASYNC_CLIENT"}),
+            Map.entry("HttpClientBuilder", new String[]{"client5/http/impl/classic/HttpClientBuilder", "HC5_CLIENT_BUILDER",
+                    "http/impl/client/HttpClientBuilder", "HC4_CLIENT_BUILDER"}),
+            Map.entry("HttpAsyncClientBuilder", new String[]{"client5/http/impl/async/HttpAsyncClientBuilder", "HC5_CLIENT_BUILDER"}),
+            Map.entry("H2AsyncClientBuilder", new String[]{"client5/http/impl/async/H2AsyncClientBuilder", "HC5_CLIENT_BUILDER"}),
+            Map.entry("PoolingHttpClientConnectionManagerBuilder", new String[]{
+                    "client5/http/impl/io/PoolingHttpClientConnectionManagerBuilder", "HC5_POOL_BUILDER"}),
+            Map.entry("PoolingAsyncClientConnectionManagerBuilder", new String[]{
+                    "client5/http/impl/nio/PoolingAsyncClientConnectionManagerBuilder", "HC5_POOL_BUILDER"}),
+            Map.entry("RealCall", new String[]{"okhttp3/internal/connection/RealCall", "OKHTTP_CALL"}),
+            Map.entry("RetryAndFollowUpInterceptor", new String[]{"okhttp3/internal/http/RetryAndFollowUpInterceptor", "OKHTTP_RETRY"}),
+            Map.entry("OkHttpClient", new String[]{"okhttp3/OkHttpClient", "OKHTTP_CLIENT"}));
+
+    /** The HTTP library hook point {@code name} (internal form) is, under any package prefix, or null. */
+    static HookWeaver.Target library(String name) {
+        String[] candidates = LIBRARY_SUFFIXES.get(name.substring(name.lastIndexOf('/') + 1));
+        if (candidates == null) {
+            return null;
+        }
+        for (int i = 0; i < candidates.length; i += 2) {
+            String suffix = candidates[i];
+            if (name.equals(suffix) || (name.endsWith(suffix) && name.charAt(name.length() - suffix.length() - 1) == '/')) {
+                return HookWeaver.Target.valueOf(candidates[i + 1]);
+            }
+        }
+        return null;
     }
 
     /** The hook point woven by name that {@code name} (internal form) is, or null. */
@@ -187,7 +230,7 @@ public final class LifelineTransformer implements ClassFileTransformer {
             case HTTP_URL_CONNECTION:
                 return HookWeaver.Target.HTTP_URL_CONNECTION;
             default:
-                return name.equals(METER_REGISTRY) ? HookWeaver.Target.METER_REGISTRY : null;
+                return name.equals(METER_REGISTRY) ? HookWeaver.Target.METER_REGISTRY : library(name);
         }
     }
 

@@ -37,15 +37,18 @@ import java.util.jar.Manifest;
  *     [--measure-ms 3000] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
  *     [--kills-rounds 3] [--kills-warmup-ms 2000] [--kills-ms 10000] [--kill-every-ms 300]
  *     [--jmh-rounds 2] [--jmh-warmup-iterations 3] [--jmh-iterations 5] [--jmh-iteration-ms 1000]
- *     [--only startup,throughput,recovery,kills,jmh]</pre>
+ *     [--only startup,throughput,recovery,kills,jmh] [--workloads select,insert,http,http-hc5,http-hc4,http-okhttp]</pre>
  */
 public final class Benchmarks {
 
-    private static final String[] WORKLOADS = {"select", "insert", "http"};
+    private static final String[] WORKLOADS = {"select", "insert", "http", "http-hc5", "http-hc4", "http-okhttp"};
     private static final Map<String, String> WORKLOAD_TITLES = Map.of(
             "select", "SELECT 1 via HikariCP, 2 threads",
             "insert", "autocommit INSERT via HikariCP, 1 thread",
-            "http", "HTTP GET on loopback (java.net.http), 1 thread");
+            "http", "HTTP GET on loopback (java.net.http), 1 thread",
+            "http-hc5", "HTTP GET on loopback (Apache HttpClient 5), 1 thread",
+            "http-hc4", "HTTP GET on loopback (Apache HttpClient 4.5), 1 thread",
+            "http-okhttp", "HTTP GET on loopback (OkHttp 4), 1 thread");
 
     private final Map<String, String> options = new LinkedHashMap<>();
     private final StringBuilder report = new StringBuilder();
@@ -70,6 +73,7 @@ public final class Benchmarks {
         options.put("jmh-iterations", "5");
         options.put("jmh-iteration-ms", "1000");
         options.put("only", "startup,throughput,recovery,kills,jmh");
+        options.put("workloads", String.join(",", WORKLOADS));
         options.put("out", Files.isDirectory(Paths.get("benchmarks/target")) ? "benchmarks/target/benchmark-results.md" : "target/benchmark-results.md");
         for (int i = 0; i < args.length; i++) {
             String key = args[i].replaceFirst("^--", "");
@@ -254,8 +258,9 @@ public final class Benchmarks {
         int rounds = intOption("rounds");
         long warmup = intOption("warmup-ms");
         long measure = intOption("measure-ms");
+        String[] workloads = options.get("workloads").split(",");
         progress("throughput: " + rounds + " rounds of " + setups.size() + " child JVMs, each "
-                + WORKLOADS.length + " workloads x (" + warmup + " ms warm-up + " + measure + " ms measured)");
+                + workloads.length + " workloads x (" + warmup + " ms warm-up + " + measure + " ms measured)");
         ExecutorService handlers = Executors.newFixedThreadPool(2);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
@@ -273,7 +278,7 @@ public final class Benchmarks {
         Map<Setup, Map<String, List<Map<String, String>>>> results = new LinkedHashMap<>();
         for (Setup setup : setups) {
             Map<String, List<Map<String, String>>> perWorkload = new LinkedHashMap<>();
-            for (String w : WORKLOADS) {
+            for (String w : workloads) {
                 perWorkload.put(w, new ArrayList<>());
             }
             results.put(setup, perWorkload);
@@ -285,7 +290,7 @@ public final class Benchmarks {
                         st.execute("truncate bench_insert");
                     }
                     ChildJvm.Result result = setup.jvm().run(ThroughputApp.class, 60 + 3 * (warmup + measure) / 1000,
-                            database.url(), httpUrl, Long.toString(warmup), Long.toString(measure), String.join(",", WORKLOADS));
+                            database.url(), httpUrl, Long.toString(warmup), Long.toString(measure), String.join(",", workloads));
                     if (result.exitCode != 0) {
                         throw new IllegalStateException("throughput run failed with " + setup.label + ": " + result);
                     }
@@ -313,7 +318,7 @@ public final class Benchmarks {
         line("");
         line("| workload | no agent (ops/s) | Lifeline (ops/s) | Lifeline ratio | OpenTelemetry (ops/s) | OpenTelemetry ratio | Lifeline goal |");
         line("|---|---:|---:|---:|---:|---:|---|");
-        for (String w : WORKLOADS) {
+        for (String w : workloads) {
             StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
             List<Double> baseOps = figure(results.get(base).get(w), "ops_per_s");
             row.append(String.format(Locale.ROOT, " %.0f |", Stats.median(baseOps)));
@@ -342,7 +347,7 @@ public final class Benchmarks {
         line("");
         line("| workload | no agent | Lifeline (added) | Lifeline ratio | OpenTelemetry (added) | OpenTelemetry ratio |");
         line("|---|---:|---:|---:|---:|---:|");
-        for (String w : WORKLOADS) {
+        for (String w : workloads) {
             double b = Stats.median(figure(results.get(base).get(w), "cpu_ns_per_call")) / 1000.0;
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", WORKLOAD_TITLES.get(w), b));
             for (Setup setup : setups.subList(1, setups.size())) {
@@ -359,7 +364,7 @@ public final class Benchmarks {
         line("");
         line("| workload | no agent p50 | Lifeline p50 (added) | OpenTelemetry p50 (added) | no agent p99 | Lifeline p99 (added) | OpenTelemetry p99 (added) |");
         line("|---|---:|---:|---:|---:|---:|---:|");
-        for (String w : WORKLOADS) {
+        for (String w : workloads) {
             StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
             for (String p : new String[]{"p50_ns", "p99_ns"}) {
                 double b = Stats.median(figure(results.get(base).get(w), p)) / 1000.0;

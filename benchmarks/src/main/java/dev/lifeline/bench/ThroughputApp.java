@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * fixed-duration loop; every call in the window is timed. Prints one line per workload:
  * {@code RESULT workload=select threads=2 calls=.. seconds=.. ops_per_s=.. p50_ns=.. p99_ns=.. cpu_ns_per_call=.. errors=..}.
  *
- * <pre>ThroughputApp jdbcUrl httpUrl warmupMs measureMs select,insert,http</pre>
+ * <pre>ThroughputApp jdbcUrl httpUrl warmupMs measureMs select,insert,http,http-hc5,http-hc4,http-okhttp</pre>
  */
 public final class ThroughputApp {
 
@@ -96,6 +96,51 @@ public final class ThroughputApp {
                             }
                         });
                         break;
+                    case "http-hc5": {
+                        // The same GET through Apache HttpClient 5 at its defaults (issue 13).
+                        org.apache.hc.client5.http.impl.classic.CloseableHttpClient client =
+                                org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
+                        measure(workload, 1, warmupMs, measureMs, () -> {
+                            int status = client.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(httpUri), response -> {
+                                org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+                                return response.getCode();
+                            });
+                            if (status != 200) {
+                                throw new IllegalStateException("HTTP " + status);
+                            }
+                        });
+                        client.close();
+                        break;
+                    }
+                    case "http-hc4": {
+                        org.apache.http.impl.client.CloseableHttpClient client = org.apache.http.impl.client.HttpClients.createDefault();
+                        measure(workload, 1, warmupMs, measureMs, () -> {
+                            try (org.apache.http.client.methods.CloseableHttpResponse response =
+                                         client.execute(new org.apache.http.client.methods.HttpGet(httpUri))) {
+                                org.apache.http.util.EntityUtils.consume(response.getEntity());
+                                if (response.getStatusLine().getStatusCode() != 200) {
+                                    throw new IllegalStateException("HTTP " + response.getStatusLine().getStatusCode());
+                                }
+                            }
+                        });
+                        client.close();
+                        break;
+                    }
+                    case "http-okhttp": {
+                        okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
+                        okhttp3.Request request = new okhttp3.Request.Builder().url(httpUri.toString()).build();
+                        measure(workload, 1, warmupMs, measureMs, () -> {
+                            try (okhttp3.Response response = client.newCall(request).execute()) {
+                                response.body().bytes();
+                                if (response.code() != 200) {
+                                    throw new IllegalStateException("HTTP " + response.code());
+                                }
+                            }
+                        });
+                        client.dispatcher().executorService().shutdown();
+                        client.connectionPool().evictAll();
+                        break;
+                    }
                     default:
                         throw new IllegalArgumentException("unknown workload " + workload);
                 }

@@ -151,16 +151,17 @@ public final class Demo {
         }
         List<Scenario> chosen = new ArrayList<>();
         for (String name : only.split(",")) {
-            Scenario match = null;
+            boolean matched = false;
             for (Scenario s : Scenario.all()) {
-                if (s.name().equals(name.trim()) || String.valueOf(Scenario.all().indexOf(s) + 1).equals(name.trim())) {
-                    match = s;
+                // A number names an incident: 3 runs the KV scenario with every HTTP client.
+                if (s.name().equals(name.trim()) || String.valueOf(s.incident()).equals(name.trim())) {
+                    chosen.add(s);
+                    matched = true;
                 }
             }
-            if (match == null) {
-                fail("unknown scenario '" + name + "' (allowed: " + Scenario.names() + ", their numbers 1-" + Scenario.all().size() + ", or all)");
+            if (!matched) {
+                fail("unknown scenario '" + name + "' (allowed: " + Scenario.names() + ", their numbers 1-6, or all)");
             }
-            chosen.add(match);
         }
         return chosen;
     }

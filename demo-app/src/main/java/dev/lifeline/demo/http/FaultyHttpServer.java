@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       makes resending a POST dangerous),</li>
  *   <li>the first request of each {@code X-Request-Id} answered 503 with a Retry-After,</li>
  *   <li>more than K requests in flight: the newcomer's connection is reset (RST), as a server or
- *       pooler at its connection limit does.</li>
+ *       pooler at its connection limit does;</li>
+ *   <li>a kept-alive connection idle longer than L ms: the next request on it is reset (RST)
+ *       before it is acted on, as a server or proxy that dropped the idle connection answers the
+ *       client that reuses it (incident 2, WinError 10054).</li>
  * </ul>
  * It counts what it saw: requests, the peak in flight, and how often each POST (by
  * {@code X-Request-Id}) was acted on; an {@code Idempotency-Key} it has seen is acted on once.
@@ -43,6 +46,7 @@ public final class FaultyHttpServer implements Closeable {
         long holdMs;
         String retryAfter;
         boolean firstPerIdIs503;
+        long idleResetMs;
 
         public Faults every503(int n) {
             this.every503 = n;
@@ -70,6 +74,12 @@ public final class FaultyHttpServer implements Closeable {
             return this;
         }
 
+        /** A request arriving on a connection idle longer than {@code ms} is reset, not acted on. */
+        public Faults idleResetMs(long ms) {
+            this.idleResetMs = ms;
+            return this;
+        }
+
         /** The first request of each X-Request-Id gets a 503, later ones succeed. */
         public Faults firstPerIdIs503() {
             this.firstPerIdIs503 = true;
@@ -88,6 +98,7 @@ public final class FaultyHttpServer implements Closeable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicInteger resets = new AtomicInteger();
+    private final AtomicInteger idleResets = new AtomicInteger();
     private final Map<String, AtomicInteger> actsById = new ConcurrentHashMap<>();
     private final Set<String> seenKeys = ConcurrentHashMap.newKeySet();
     private final Set<String> seenIds = ConcurrentHashMap.newKeySet();
@@ -124,6 +135,11 @@ public final class FaultyHttpServer implements Closeable {
 
     public int resets() {
         return resets.get();
+    }
+
+    /** Requests reset because their kept-alive connection had been idle too long. */
+    public int idleResets() {
+        return idleResets.get();
     }
 
     /** The largest number of times one POST whose X-Request-Id starts with {@code prefix} was acted on. */
@@ -166,9 +182,16 @@ public final class FaultyHttpServer implements Closeable {
         try (Socket s = socket) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = s.getOutputStream();
+            long lastReplyAt = 0;
             while (!closed) {
                 Request request = Request.read(in);
                 if (request == null) {
+                    return;
+                }
+                if (faults.idleResetMs > 0 && lastReplyAt != 0
+                        && System.nanoTime() - lastReplyAt > faults.idleResetMs * 1_000_000L) {
+                    idleResets.incrementAndGet();
+                    s.setSoLinger(true, 0); // the reused connection was long dead for the server
                     return;
                 }
                 int n = requests.incrementAndGet();
@@ -207,6 +230,7 @@ public final class FaultyHttpServer implements Closeable {
                         inFlight.decrementAndGet();
                     }
                 }
+                lastReplyAt = System.nanoTime();
                 if (request.close) {
                     return;
                 }

@@ -33,9 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * FAILURE phase=send-GET type=java.io.IOException suppressed=2 message=...
  * </pre>
  * Arguments ({@code key=value}): url (required); phases, a comma list of client-method with
- * client send | async | huc and method GET | POST | POSTKEY (POST with an Idempotency-Key),
- * default send-GET; requests per phase (20); concurrency (1: threads for send and huc; async
- * sends all requests at once); timeoutMs per request (10000).
+ * client send | async | huc (the JDK's), hc5 | hc5async | hc4 | okhttp | okenqueue (the libraries,
+ * see {@link LibraryClients}) and method GET | POST | POSTKEY (POST with an Idempotency-Key),
+ * default send-GET; requests per phase (20); concurrency (1: threads for the blocking clients;
+ * the async ones send all requests at once unless concurrency is given, then at most that many
+ * are in flight); timeoutMs per request (10000, JDK clients);
+ * gapMs, a pause after each request of a blocking client (0).
  */
 public final class HttpWorkload {
 
@@ -45,6 +48,7 @@ public final class HttpWorkload {
         int requests = Integer.parseInt(options.getOrDefault("requests", "20"));
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "1"));
         Duration timeout = Duration.ofMillis(Long.parseLong(options.getOrDefault("timeoutMs", "10000")));
+        long gapMs = Long.parseLong(options.getOrDefault("gapMs", "0"));
         ExecutorService clientThreads = Executors.newFixedThreadPool(4, daemon("app-http-client"));
         HttpClient client = HttpClient.newBuilder().executor(clientThreads)
                 .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
@@ -53,9 +57,10 @@ public final class HttpWorkload {
         for (String phase : options.getOrDefault("phases", "send-GET").split(",")) {
             String[] parts = phase.split("-");
             Phase p = new Phase(phase, parts[0], parts[1], url, client, timeout);
+            p.gapMs = gapMs;
             threads.resetPeakThreadCount();
-            if (p.clientName.equals("async")) {
-                p.runAsync(requests);
+            if (p.clientName.equals("async") || LibraryClients.isAsync(p.clientName)) {
+                p.runAsync(requests, options.containsKey("concurrency") ? concurrency : Integer.MAX_VALUE);
             } else {
                 p.runBlocking(requests, concurrency);
             }
@@ -88,6 +93,7 @@ public final class HttpWorkload {
         final AtomicLong minMs = new AtomicLong(Long.MAX_VALUE);
         int ok;
         int failed;
+        long gapMs;
 
         Phase(String name, String clientName, String method, String url, HttpClient client, Duration timeout) {
             this.name = name;
@@ -100,15 +106,24 @@ public final class HttpWorkload {
 
         void runBlocking(int requests, int concurrency) throws InterruptedException {
             ExecutorService pool = Executors.newFixedThreadPool(concurrency, daemon("app-worker"));
+            LibraryClients.Blocking library = LibraryClients.isLibrary(clientName) ? LibraryClients.blocking(clientName) : null;
             for (int i = 0; i < requests; i++) {
                 int n = i;
                 pool.execute(() -> {
                     long start = System.nanoTime();
                     try {
-                        int status = clientName.equals("huc") ? viaUrlConnection(n) : viaSend(n);
+                        int status = library != null ? library.send(libraryRequest(n))
+                                : clientName.equals("huc") ? viaUrlConnection(n) : viaSend(n);
                         record(status, null, start);
                     } catch (Exception e) {
                         record(-1, e, start);
+                    }
+                    if (gapMs > 0) {
+                        try {
+                            Thread.sleep(gapMs);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                 });
             }
@@ -116,15 +131,20 @@ public final class HttpWorkload {
             pool.awaitTermination(5, TimeUnit.MINUTES);
         }
 
-        void runAsync(int requests) {
+        void runAsync(int requests, int inFlight) throws InterruptedException {
             List<CompletableFuture<Void>> all = new ArrayList<>();
+            LibraryClients.Async library = LibraryClients.isAsync(clientName) ? LibraryClients.async(clientName) : null;
+            java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(Math.min(inFlight, requests));
             for (int i = 0; i < requests; i++) {
+                slots.acquire();
                 long start = System.nanoTime();
-                all.add(client.sendAsync(request(i), HttpResponse.BodyHandlers.ofString())
-                        .handle((response, failure) -> {
-                            record(response == null ? -1 : response.statusCode(), failure, start);
-                            return null;
-                        }));
+                CompletableFuture<Integer> status = library != null ? library.send(libraryRequest(i))
+                        : client.sendAsync(request(i), HttpResponse.BodyHandlers.ofString()).thenApply(HttpResponse::statusCode);
+                all.add(status.handle((code, failure) -> {
+                    record(code == null ? -1 : code, failure, start);
+                    slots.release();
+                    return null;
+                }));
             }
             CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).orTimeout(5, TimeUnit.MINUTES).join();
         }
@@ -139,6 +159,11 @@ public final class HttpWorkload {
                 }
             }
             return builder.build();
+        }
+
+        private LibraryClients.Request libraryRequest(int n) {
+            return new LibraryClients.Request(url, method.startsWith("POST") ? "POST" : "GET", name + "-" + n,
+                    method.equals("POSTKEY"), "{\"n\":" + n + "}");
         }
 
         private int viaSend(int n) throws IOException, InterruptedException {

@@ -19,6 +19,11 @@ final class BurstScenario extends Scenario {
     static final int BACKLOG = 18;
 
     @Override
+    public int incident() {
+        return 1;
+    }
+
+    @Override
     public String name() {
         return "bursts";
     }

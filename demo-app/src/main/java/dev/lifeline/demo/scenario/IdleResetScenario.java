@@ -23,6 +23,11 @@ final class IdleResetScenario extends Scenario {
     static final String GAPS_MS = "0-100,320-500";
 
     @Override
+    public int incident() {
+        return 2;
+    }
+
+    @Override
     public String name() {
         return "idle-reset";
     }

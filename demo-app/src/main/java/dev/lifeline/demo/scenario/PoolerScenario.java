@@ -21,6 +21,11 @@ final class PoolerScenario extends Scenario {
     static final int CAP = 3;
 
     @Override
+    public int incident() {
+        return 5;
+    }
+
+    @Override
     public String name() {
         return "pooler";
     }

@@ -3,6 +3,7 @@ package dev.lifeline.demo.scenario;
 import dev.lifeline.demo.report.RunRecord;
 import dev.lifeline.demo.report.ScenarioInfo;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,10 +20,14 @@ public abstract class Scenario {
     /** Runs the workload once, faults injected, and measures it against the database. */
     public abstract RunRecord run(DemoContext ctx, boolean agent) throws Exception;
 
-    /** The five incidents, in the order of DESIGN.md's table, then an existing Spring Boot service. */
+    /** The five incidents, in the order of DESIGN.md's table; incident 3 once per HTTP client; then an existing Spring Boot service. */
     public static List<Scenario> all() {
-        return Arrays.asList(new BurstScenario(), new IdleResetScenario(), new KvServerErrorScenario(),
-                new UnboundedScenario(), new PoolerScenario(), new SpringServiceScenario());
+        List<Scenario> all = new ArrayList<>(Arrays.asList(new BurstScenario(), new IdleResetScenario()));
+        for (String[] client : KvServerErrorScenario.CLIENTS) {
+            all.add(new KvServerErrorScenario(client[0], client[1]));
+        }
+        all.addAll(Arrays.asList(new UnboundedScenario(), new PoolerScenario(), new SpringServiceScenario()));
+        return all;
     }
 
     public static String names() {
@@ -32,6 +37,9 @@ public abstract class Scenario {
         }
         return names.toString();
     }
+
+    /** Its number in DESIGN.md's table of incidents, also accepted by {@code --scenario}. */
+    public abstract int incident();
 
     /** The name accepted by {@code --scenario}. */
     public abstract String name();

@@ -19,6 +19,11 @@ public final class UnboundedScenario extends Scenario {
     public static final int MAX_CONNECTIONS = 20;
 
     @Override
+    public int incident() {
+        return 4;
+    }
+
+    @Override
     public String name() {
         return "unbounded";
     }
