@@ -23,10 +23,20 @@ public final class LifelineLog {
         System.err.println(PREFIX + message);
     }
 
-    /** A notice printed once per {@code key} in this JVM (a tuning applied to every client of a library, say). */
-    public static void infoOnce(String key, String message) {
-        if (ONCE.add("info:" + key)) {
-            info(message);
+    /**
+     * What Lifeline tuned (a pool's keep-alive it filled in, a library's own retries it turned
+     * off), once per {@code key} in this JVM, at FINE on the java.util.logging logger
+     * {@code dev.lifeline}. Never on standard error: a healthy application's log stays as it was
+     * unless its owner turns that logger up. These calls come after start-up, when the
+     * application has chosen its logging (Spring Boot routes it to SLF4J, at DEBUG).
+     */
+    public static void notice(String key, String message) {
+        if (ONCE.add("notice:" + key)) {
+            try {
+                java.util.logging.Logger.getLogger("dev.lifeline").fine(message);
+            } catch (RuntimeException | LinkageError e) {
+                // a logging system that refuses us costs the notice, nothing else
+            }
         }
     }
 

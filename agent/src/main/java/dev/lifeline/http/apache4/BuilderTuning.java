@@ -28,7 +28,7 @@ public final class BuilderTuning {
             Field disabled = LibraryReflection.field(type, "automaticRetriesDisabled");
             if (handler != null && disabled != null && handler.get(builder) == null && !disabled.getBoolean(builder)) {
                 disabled.setBoolean(builder, true);
-                LifelineLog.infoOnce("hc4-client", "Apache HttpClient 4 clients: own retries off (Lifeline retries: lifeline.retry.*)");
+                LifelineLog.notice("hc4-client", "Apache HttpClient 4 clients: own retries off (Lifeline retries: lifeline.retry.*)");
             }
         } catch (Throwable t) {
             LifelineLog.internalError("HttpClient 4 builder tuning", t);

@@ -54,7 +54,7 @@ public final class BuilderTuning {
                 }
             }
             if (changes.length() > 0) {
-                LifelineLog.infoOnce("hc5-client:" + changes, "Apache HttpClient 5 clients:" + changes);
+                LifelineLog.notice("hc5-client:" + changes, "Apache HttpClient 5 clients:" + changes);
             }
         } catch (Throwable t) {
             LifelineLog.internalError("HttpClient 5 builder tuning", t);
@@ -78,7 +78,7 @@ public final class BuilderTuning {
             LibraryReflection.method(configBuilder.getClass(), "setValidateAfterInactivity", long.class, TimeUnit.class)
                     .invoke(configBuilder, settings.validateAfterIdleMillis(), TimeUnit.MILLISECONDS);
             setter.invoke(builder, LibraryReflection.method(configBuilder.getClass(), "build").invoke(configBuilder));
-            LifelineLog.infoOnce("hc5-pool", "Apache HttpClient 5 connection pools: a connection idle more than "
+            LifelineLog.notice("hc5-pool", "Apache HttpClient 5 connection pools: a connection idle more than "
                     + settings.validateAfterIdleMillis() + "ms is validated before reuse (lifeline.http.validateAfterIdle)");
         } catch (Throwable t) {
             LifelineLog.internalError("HttpClient 5 pool tuning", t);

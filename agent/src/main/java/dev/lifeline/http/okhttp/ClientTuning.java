@@ -63,7 +63,7 @@ public final class ClientTuning {
     }
 
     private static void notice(HttpSettings settings) {
-        LifelineLog.infoOnce("okhttp-pool", "OkHttp connection pools: idle connections closed after "
+        LifelineLog.notice("okhttp-pool", "OkHttp connection pools: idle connections closed after "
                 + settings.keepaliveMillis() + "ms (lifeline.http.keepalive); resends after a request may have left are"
                 + " Lifeline's (lifeline.retry.*), never for a POST or PATCH without Idempotency-Key");
     }

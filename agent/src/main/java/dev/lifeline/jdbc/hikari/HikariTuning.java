@@ -5,8 +5,6 @@ import dev.lifeline.jdbc.JdbcTarget;
 import dev.lifeline.log.LifelineLog;
 
 import java.lang.reflect.Field;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tunes a HikariCP pool as it is built ({@code HikariConfig.validate()}, which both
@@ -22,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * class loader HikariCP sits in and whichever version (4 to 7) it is.
  */
 public final class HikariTuning {
-
-    private static final Set<Object> REPORTED = ConcurrentHashMap.newKeySet();
 
     private HikariTuning() {
     }
@@ -78,8 +74,9 @@ public final class HikariTuning {
             changes.append(" keepaliveTime ").append(wanted).append("ms (lifeline.jdbc.keepalive)");
         }
 
-        if (changes.length() > 0 && REPORTED.add(pool + "|" + target)) {
-            LifelineLog.info("HikariCP pool" + ("null".equals(pool) ? "" : " " + pool) + " to " + target + ":" + changes);
+        if (changes.length() > 0) {
+            LifelineLog.notice("hikari:" + pool + "|" + target,
+                    "HikariCP pool" + ("null".equals(pool) ? "" : " " + pool) + " to " + target + ":" + changes);
         }
     }
 

@@ -86,8 +86,9 @@ abstract class LibraryClientContract {
     @Test
     void atTenAttemptsEveryGetSucceedsAndEveryPostIsActedOnOnce() throws Exception {
         try (FaultyHttpServer server = FaultyHttpServer.start(FaultyHttpServer.faults().every503(4).everyDrop(7))) {
+            // Only "some fail" is asserted here: fewer requests (HttpClient 5 alone waits 1 s per 503).
             ChildJvm.Result without = run(ChildJvm.withoutAgent(), server, 120,
-                    "phases=" + phases("GET"), "requests=" + GETS, "concurrency=4");
+                    "phases=" + phases("GET"), "requests=" + GETS / 4, "concurrency=4");
             for (String client : clients()) {
                 assertTrue(without.resultInt(client + "-GET.failed") > 0, client + ": GETs fail without the agent: " + without);
             }
