@@ -143,6 +143,17 @@ public final class ChildJvm {
             return result;
         }
 
+        /** The complete lines the child wrote to standard output so far, for a test that waits for one. */
+        public List<String> stdoutSoFar() throws IOException {
+            String text = new String(Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n'); // a line still being written is not one yet
+            return end < 0 ? new ArrayList<>() : new ArrayList<>(Arrays.asList(text.substring(0, end).split("\r?\n", -1)));
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
         /** What the child printed so far, for a failure message. */
         public String peek() throws IOException {
             return "--- stdout\n" + String.join("\n", Files.readAllLines(out.toPath(), StandardCharsets.UTF_8))
