@@ -153,14 +153,15 @@ public final class ChildJvm {
             return result;
         }
 
-        public boolean isAlive() {
-            return process.isAlive();
+        /** The complete lines the child wrote to standard output so far, for a test that waits for one. */
+        public List<String> stdoutSoFar() throws IOException {
+            String text = new String(Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n'); // a line still being written is not one yet
+            return end < 0 ? new ArrayList<>() : new ArrayList<>(Arrays.asList(text.substring(0, end).split("\r?\n", -1)));
         }
 
-        /** The lines the child has written to its standard output so far. */
-        public List<String> stdoutSoFar() throws IOException {
-            // Decoded leniently: the child may be in the middle of writing a character.
-            return Arrays.asList(new String(Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8).split("\\R"));
+        public boolean isAlive() {
+            return process.isAlive();
         }
 
         /**

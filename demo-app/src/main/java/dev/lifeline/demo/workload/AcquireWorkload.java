@@ -28,7 +28,8 @@ import javax.sql.DataSource;
  * </pre>
  * Arguments are {@code key=value}: url (required), threads (20), ops per thread (10), holdMs (50,
  * time a connection is held), pauseMs (0, between operations), mode (driver | hikari),
- * poolSize (10, hikari), connectionTimeoutMs (30000, hikari), applicationName.
+ * poolSize (10, hikari), connectionTimeoutMs (30000, hikari), applicationName, gate (after the
+ * RESULT line, wait for this file before exiting: the test reads the agent's /health meanwhile).
  */
 public final class AcquireWorkload {
 
@@ -117,6 +118,7 @@ public final class AcquireWorkload {
         System.out.println("RESULT ok=" + ok.get() + " failed=" + failed.sum() + " states=" + stateText
                 + " elapsedMs=" + elapsedMs);
         System.out.flush();
+        Gate.await(options.get("gate"), 60_000);
     }
 
     static String oneLine(String message) {
