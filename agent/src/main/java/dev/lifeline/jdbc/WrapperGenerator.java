@@ -155,6 +155,7 @@ final class WrapperGenerator {
         Map<String, Method> handlers = handlers(core);
         Map<String, Member> members = extend ? classMembers(physical) : interfaceMembers(physical, required);
         List<Method> recorded = new ArrayList<>();
+        Map<String, Method> interfaceMethods = recordSetters ? interfaceMethods(physical, required) : Map.of();
         for (Map.Entry<String, Member> entry : members.entrySet()) {
             Member member = entry.getValue();
             Method handler = handlers.get(entry.getKey());
@@ -164,7 +165,7 @@ final class WrapperGenerator {
             } else if (recordSetters && isRecordable(member.method)) {
                 member.role = Role.RECORD;
                 member.recordId = recorded.size();
-                recorded.add(replayMethod(member.method, physical));
+                recorded.add(replayMethod(member.method, interfaceMethods));
             }
         }
         // Object's identity methods are the wrapper's own even when the driver does not override them.
@@ -293,25 +294,32 @@ final class WrapperGenerator {
         return dot < 0 ? "" : name.substring(0, dot);
     }
 
+    // Looked up by key, never by catching NoSuchMethodException: generation runs on the
+    // application's first connection, interpreted, and hundreds of exceptions cost milliseconds.
+
     private static boolean declaresFinalize(Class<?> physical) {
         for (Class<?> c = physical; c != null && c != Object.class; c = c.getSuperclass()) {
-            try {
-                c.getDeclaredMethod("finalize");
-                return true;
-            } catch (NoSuchMethodException ignored) {
-                // keep looking
+            for (Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals("finalize") && m.getParameterCount() == 0) {
+                    return true;
+                }
             }
         }
         return false;
     }
 
-    private static boolean isObjectMethod(Method m) {
-        try {
-            Object.class.getMethod(m.getName(), m.getParameterTypes());
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
+    private static final Set<String> OBJECT_METHODS = objectMethodKeys();
+
+    private static Set<String> objectMethodKeys() {
+        Set<String> keys = new java.util.HashSet<>();
+        for (Method m : Object.class.getMethods()) {
+            keys.add(m.getName() + Type.getMethodDescriptor(m));
         }
+        return keys;
+    }
+
+    private static boolean isObjectMethod(Method m) {
+        return OBJECT_METHODS.contains(m.getName() + Type.getMethodDescriptor(m));
     }
 
     private static Method objectMethod(String name) {
@@ -334,19 +342,27 @@ final class WrapperGenerator {
      * there is one, else the driver's own if reflection may call it; null makes the statement
      * non-replayable once that setter was used.
      */
-    private static Method replayMethod(Method m, Class<?> physical) {
-        for (Class<?> i : publicInterfaces(physical, java.sql.Statement.class)) {
-            try {
-                return i.getMethod(m.getName(), m.getParameterTypes());
-            } catch (NoSuchMethodException ignored) {
-                // not this interface's
-            }
+    private static Method replayMethod(Method m, Map<String, Method> interfaceMethods) {
+        Method declared = interfaceMethods.get(m.getName() + Type.getMethodDescriptor(m));
+        if (declared != null) {
+            return declared;
         }
         try {
             return m.trySetAccessible() ? m : null;
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** The public interfaces' methods by name and descriptor. */
+    private static Map<String, Method> interfaceMethods(Class<?> physical, Class<?> required) {
+        Map<String, Method> methods = new java.util.HashMap<>();
+        for (Class<?> i : publicInterfaces(physical, required)) {
+            for (Method m : i.getMethods()) {
+                methods.putIfAbsent(m.getName() + Type.getMethodDescriptor(m), m);
+            }
+        }
+        return methods;
     }
 
     private static void writeBind(ClassWriter cw, String self, String coreName, String coreDesc) {
