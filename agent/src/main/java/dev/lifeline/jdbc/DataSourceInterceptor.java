@@ -48,14 +48,15 @@ public final class DataSourceInterceptor {
         scope.depth++;
         boolean reported = false;
         try {
-            Object connection = runtime.acquisition.call(target.name, null, runtime.acquireClassifier, attemptNumber -> {
-                scope.runOriginalNext = true;
-                try {
-                    return withCredentials ? dataSource.getConnection(user, password) : dataSource.getConnection();
-                } finally {
-                    scope.runOriginalNext = false;
-                }
-            });
+            Object connection;
+            try {
+                // Every borrow from a pool comes through here: the first attempt is a plain call,
+                // the retry loop (and its allocations) only follows a failure.
+                connection = original(scope, dataSource, withCredentials, user, password);
+            } catch (SQLException first) {
+                connection = runtime.acquisition.callAfterFirstFailure(target.name, null, runtime.acquireClassifier, first,
+                        attemptNumber -> original(scope, dataSource, withCredentials, user, password));
+            }
             health.onSuccess();
             reported = true;
             return connection;
@@ -73,6 +74,17 @@ public final class DataSourceInterceptor {
             if (!reported) {
                 health.onFailure(null, false);
             }
+        }
+    }
+
+    /** The data source's own {@code getConnection}, run once as the original body. */
+    private static Object original(JdbcThreadState scope, DataSource dataSource, boolean withCredentials, String user,
+                                   String password) throws SQLException {
+        scope.runOriginalNext = true;
+        try {
+            return withCredentials ? dataSource.getConnection(user, password) : dataSource.getConnection();
+        } finally {
+            scope.runOriginalNext = false;
         }
     }
 }

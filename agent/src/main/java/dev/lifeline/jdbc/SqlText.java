@@ -77,39 +77,55 @@ final class SqlText {
 
     /** {@code BEGIN} or {@code START TRANSACTION} sent as SQL (a transaction the driver does not manage). */
     static boolean beginsTransaction(String sql) {
-        if (sql == null || !startsWithAnyLetter(sql, 'b', 's')) {
+        int at = firstWord(sql);
+        if (at < 0) {
             return false;
         }
-        String lower = stripLeadingNoise(sql).toLowerCase(Locale.ROOT);
-        return startsWithWord(lower, "begin") || (startsWithWord(lower, "start") && lower.contains("transaction"));
+        return wordAt(sql, at, "begin")
+                || (wordAt(sql, at, "start") && sql.toLowerCase(Locale.ROOT).contains("transaction"));
     }
 
     /** {@code COMMIT}, {@code ROLLBACK}, {@code END} or {@code ABORT} sent as SQL. */
     static boolean endsTransaction(String sql) {
-        if (sql == null || !startsWithAnyLetter(sql, 'c', 'r', 'e', 'a')) {
+        int at = firstWord(sql);
+        if (at < 0) {
             return false;
         }
-        String lower = stripLeadingNoise(sql).toLowerCase(Locale.ROOT);
-        return startsWithWord(lower, "commit") || (startsWithWord(lower, "rollback") && !lower.contains(" to "))
-                || startsWithWord(lower, "end") || startsWithWord(lower, "abort");
+        return wordAt(sql, at, "commit") || wordAt(sql, at, "end") || wordAt(sql, at, "abort")
+                || (wordAt(sql, at, "rollback") && !sql.toLowerCase(Locale.ROOT).contains(" to "));
     }
 
-    /** A cheap first look, so that the common statement costs one character test. */
-    private static boolean startsWithAnyLetter(String sql, char... letters) {
-        for (int i = 0; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c) || c == '(' || c == '-' || c == '/') {
-                return true; // leading noise: look properly
-            }
-            char lower = Character.toLowerCase(c);
-            for (char letter : letters) {
-                if (lower == letter) {
-                    return true;
-                }
-            }
-            return false;
+    /**
+     * Where the statement's first word starts, or -1; no allocation, since every autocommit
+     * statement is looked at (is it a BEGIN?). Leading space, parentheses and comments are skipped.
+     */
+    private static int firstWord(String sql) {
+        if (sql == null) {
+            return -1;
         }
-        return false;
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c) || c == '(') {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? n : end + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean wordAt(String sql, int at, String word) {
+        int end = at + word.length();
+        return sql.regionMatches(true, at, word, 0, word.length())
+                && (end == sql.length() || !Character.isLetterOrDigit(sql.charAt(end)));
     }
 
     /** Matches a configured {@code lifeline.jdbc.idempotentPatterns} entry. */

@@ -38,4 +38,32 @@ class SqlTextTest {
         assertTrue(SqlText.matchesAny("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", Collections.singletonList(upsert)));
         assertFalse(SqlText.matchesAny("INSERT INTO t VALUES (1)", Collections.singletonList(upsert)));
     }
+
+    @Test
+    void recognisesTransactionsTheApplicationOpensAndEndsWithSql() {
+        assertTrue(SqlText.beginsTransaction("BEGIN"));
+        assertTrue(SqlText.beginsTransaction("  /* app */ begin isolation level serializable"));
+        assertTrue(SqlText.beginsTransaction("START TRANSACTION READ ONLY"));
+        assertFalse(SqlText.beginsTransaction("SELECT 'begin'"));
+        assertFalse(SqlText.beginsTransaction("beginning"));
+        assertTrue(SqlText.endsTransaction("COMMIT"));
+        assertTrue(SqlText.endsTransaction("end"));
+        assertTrue(SqlText.endsTransaction("ROLLBACK"));
+        assertFalse(SqlText.endsTransaction("ROLLBACK TO SAVEPOINT a"), "the transaction goes on");
+        assertFalse(SqlText.endsTransaction("endless()"));
+        assertFalse(SqlText.beginsTransaction(null));
+    }
+
+    @Test
+    void recognisesSqlWhoseStateASessionLoses() {
+        assertTrue(SqlText.losesSessionState("SET LOCAL statement_timeout = 1000"));
+        assertTrue(SqlText.losesSessionState("set search_path to app"));
+        assertTrue(SqlText.losesSessionState("CREATE TEMP TABLE t (id int)"));
+        assertTrue(SqlText.losesSessionState("SELECT pg_advisory_xact_lock(7)"));
+        assertTrue(SqlText.losesSessionState("LISTEN events"));
+        assertTrue(SqlText.losesSessionState("DECLARE c CURSOR FOR SELECT 1"));
+        assertTrue(SqlText.losesSessionState(null), "unknown text counts as losing state");
+        assertFalse(SqlText.losesSessionState("SELECT id, name FROM users WHERE id = ?"));
+        assertFalse(SqlText.losesSessionState("select settings from accounts"));
+    }
 }
