@@ -134,7 +134,7 @@ main() {
   [ -f "$AGENT_JAR" ] || die "no $AGENT_JAR (build it: mvn -B -q -DskipTests -pl agent -am package)"
 
   say "building the suite's tools and pgjdbc's tests"
-  "$MVN" -B -q -f "$TOOL/pom.xml" package dependency:build-classpath -Dmdep.outputFile="$CACHE/tool.classpath" \
+  "$MVN" -B -q -f "$TOOL/pom.xml" package org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath -Dmdep.outputFile="$CACHE/tool.classpath" \
     >"$LOGS/build-tool.log" 2>&1 || die "the suite's tools did not build: $LOGS/build-tool.log"
   TOOL_CP=$TOOL/target/classes:$(cat "$CACHE/tool.classpath")
   "$MVN" -B -q -f "$SUITE_POM" -DskipShadeDependencies=true test-compile >"$LOGS/build-pgjdbc.log" 2>&1 \
