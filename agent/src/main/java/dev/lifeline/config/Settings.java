@@ -94,6 +94,13 @@ public final class Settings {
             "Attempts per connection acquisition, the first one included; 0 means as many as fit in lifeline.jdbc.acquireRetryFor.",
             "5 (3 retries)"));
 
+    public static final Setting<Boolean> JDBC_REPLAY_STATEMENTS = register(Setting.bool(
+            "lifeline.jdbc.replayStatements", true,
+            "Hand out Lifeline's own connection (a subclass of the driver's where possible) so that statements survive "
+                    + "dead connections. false hands out the driver's own objects, exactly: acquisition is still retried, "
+                    + "but statements are not replayed and no per-database cap applies.",
+            "1, 2 (statements on connections the server or network killed)"));
+
     public static final Setting<Duration> JDBC_ACQUIRE_TIMEOUT = register(Setting.duration(
             "lifeline.jdbc.acquireTimeout", "30s", "0ms", "1h",
             "Longest a caller queues for a connection under the cap before it gets SQLTransientConnectionException; 0 fails at once.",

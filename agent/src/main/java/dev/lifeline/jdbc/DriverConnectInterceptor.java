@@ -123,6 +123,11 @@ public final class DriverConnectInterceptor {
             return DECLINED;
         }
         targetAnswered(target);
+        JdbcRuntime runtime = JdbcRuntime.get();
+        if (runtime != null && !runtime.replayStatements) {
+            slot.release(); // the driver's own object: its close is not seen, so it holds no slot
+            return physical;
+        }
         try {
             return ConnectionCore.wrap(driver, url, info, physical, slot, target);
         } catch (SQLException | RuntimeException | Error e) {

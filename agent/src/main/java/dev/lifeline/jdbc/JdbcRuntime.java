@@ -42,6 +42,8 @@ public final class JdbcRuntime {
     final Retrier acquisition;
     /** 0: adaptive. */
     final int maxConnections;
+    /** lifeline.jdbc.replayStatements: hand out Lifeline's connection, or the driver's own. */
+    final boolean replayStatements;
     final long acquireTimeoutNanos;
     /** Acquisition retries, except a wait on Lifeline's own cap that already ran out. */
     final FailureClassifier acquireClassifier;
@@ -73,6 +75,7 @@ public final class JdbcRuntime {
         this.retrier = new Retrier(policy, listener);
         this.acquisition = Retrier.probing(acquisitionPolicy(config), listener, PROBE_INTERVAL_NANOS);
         this.maxConnections = config.get(Settings.JDBC_MAX_CONNECTIONS);
+        this.replayStatements = config.get(Settings.JDBC_REPLAY_STATEMENTS);
         this.acquireTimeoutNanos = config.get(Settings.JDBC_ACQUIRE_TIMEOUT).toNanos();
         this.budgetRatio = config.get(Settings.RETRY_BUDGET_RATIO);
         this.budgetMinConcurrent = config.get(Settings.RETRY_BUDGET_MIN_CONCURRENT);
