@@ -493,14 +493,11 @@ public final class ConnectionCore {
     // ---------------------------------------------------------------- identity
 
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface != null && iface.isInstance(wrapper)) {
-            return iface.cast(wrapper);
-        }
-        return physical.unwrap(iface);
+        return WrapperIdentity.unwrap(wrapper, physical, iface);
     }
 
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return (iface != null && iface.isInstance(wrapper)) || physical.isWrapperFor(iface);
+        return WrapperIdentity.isWrapperFor(wrapper, physical, iface);
     }
 
     public boolean wrapperEquals(Object other) {

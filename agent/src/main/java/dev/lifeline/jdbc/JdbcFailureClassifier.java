@@ -141,6 +141,13 @@ public final class JdbcFailureClassifier implements FailureClassifier {
         if (t instanceof GeneralSecurityException || t instanceof SSLException) {
             return new Finding(Verdict.NEVER, Finding.REFUSAL, "SSL, certificate or key rejected");
         }
+        // The driver failed in its own code before the network (a socketFactory that is no
+        // SocketFactory, a class that cannot be loaded): waiting changes nothing.
+        if ((t instanceof RuntimeException && t.getCause() == null) || t instanceof ReflectiveOperationException
+                || t instanceof LinkageError) {
+            return new Finding(Verdict.NEVER, Finding.REFUSAL, "driver error before the network ("
+                    + t.getClass().getSimpleName() + ")");
+        }
         // A key or certificate file that is missing or unreadable, a Kerberos/GSS login: configuration.
         if (t instanceof FileNotFoundException || t instanceof NoSuchFileException || t instanceof AccessDeniedException
                 || t instanceof LoginException) {
@@ -207,7 +214,27 @@ public final class JdbcFailureClassifier implements FailureClassifier {
         return new Finding(Verdict.UNKNOWN, Finding.OTHER, t.getClass().getSimpleName());
     }
 
+    /**
+     * A reset or end of stream raised inside the TLS layer right after the handshake: with TLS 1.3
+     * a server that rejects the client's certificate says so only as the client goes on, and the
+     * client sees a broken pipe or a reset there, not an SSLException. Configuration, not an outage.
+     */
+    private static boolean insideTls(Throwable t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < frames.length && i < 24; i++) {
+            String type = frames[i].getClassName();
+            if (type.startsWith("sun.security.ssl.") || type.startsWith("javax.net.ssl.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Finding socketCause(Throwable t) {
+        if ((t instanceof SocketException || t instanceof EOFException) && !(t instanceof ConnectException)
+                && insideTls(t)) {
+            return new Finding(Verdict.NEVER, Finding.REFUSAL, "TLS session ended by the server (certificate rejected?)");
+        }
         if (t instanceof ConnectException) {
             return new Finding(Verdict.RETRY, Finding.CAUSE, "connection refused");
         }

@@ -147,22 +147,7 @@ final class SqlText {
 
     /** Leading white space, comments and opening parentheses. */
     static String stripLeadingNoise(String sql) {
-        int i = 0;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c) || c == '(') {
-                i++;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else {
-                break;
-            }
-        }
-        return sql.substring(i);
+        int at = firstWord(sql);
+        return at < 0 ? "" : sql.substring(at);
     }
 }

@@ -146,6 +146,24 @@ class JdbcFailureClassifierTest {
     }
 
     @Test
+    void aResetInsideTheTlsLayerIsARejectedCertificateNotAnOutage() {
+        java.net.SocketException brokenPipe = new java.net.SocketException("Broken pipe");
+        brokenPipe.setStackTrace(new StackTraceElement[]{
+                new StackTraceElement("sun.nio.ch.NioSocketImpl", "write", "NioSocketImpl.java", 1),
+                new StackTraceElement("sun.security.ssl.SSLSocketOutputRecord", "deliver", "SSLSocketOutputRecord.java", 1)});
+        assertFalse(ACQUIRE.isRetryable(sql("The connection attempt failed.", "08001", brokenPipe)));
+        java.net.SocketException plainReset = new java.net.SocketException("Connection reset");
+        assertTrue(ACQUIRE.isRetryable(sql("The connection attempt failed.", "08001", plainReset)));
+    }
+
+    @Test
+    void neverRetriesWhatTheDriverRaisedInItsOwnCodeBeforeTheNetwork() {
+        assertFalse(ACQUIRE.isRetryable(sql("The SocketFactory class provided x could not be instantiated.", "08006",
+                new ClassCastException("x is not a javax.net.SocketFactory"))));
+        assertFalse(ACQUIRE.isRetryable(sql("Could not load x", "08006", new ClassNotFoundException("x"))));
+    }
+
+    @Test
     void recognisesAClientLimitRefusalForTheAdaptiveCap() {
         assertTrue(JdbcFailureClassifier.isClientLimit(sql("FATAL: sorry, too many clients already", "53300")));
         assertTrue(JdbcFailureClassifier.isClientLimit(sql("FATAL: (EMAXCONN) max client connections reached, limit: 200", "XX000")));
@@ -238,7 +256,8 @@ class JdbcFailureClassifierTest {
         assertFalse(ACQUIRE.isRetryable(new IllegalStateException("pool closed")));
         assertFalse(ACQUIRE.isRetryable(new IOException("something")));
         assertFalse(ACQUIRE.isRetryable(null));
-        assertEquals("IllegalStateException", JdbcFailureClassifier.describe(new IllegalStateException("x")));
+        assertEquals("driver error before the network (IllegalStateException)",
+                JdbcFailureClassifier.describe(new IllegalStateException("x")));
     }
 
     @Test
