@@ -200,9 +200,11 @@ public final class JdbcFailureClassifier implements FailureClassifier {
             // when the pool was merely busy or its own check failed. Its SQLState is the cause's.
             return new Finding(Verdict.UNKNOWN, Finding.CONNECTION_STATE, "pool timeout");
         }
-        if (state != null && state.equals("08001") && !hasNetworkCause(t)) {
-            // pgjdbc's 08001 without an I/O cause is raised before the network (a bad property).
-            return new Finding(Verdict.UNKNOWN, Finding.CONNECTION_STATE, "connection failure (08001)");
+        if (state != null && state.startsWith("08") && !hasNetworkCause(t)) {
+            // A connection failure without an I/O cause was raised by the driver itself: a bad
+            // property, a host name the certificate does not name, a key file readable by others.
+            // The network's failures come with their IOException; a server's, with their own states.
+            return new Finding(Verdict.UNKNOWN, Finding.CONNECTION_STATE, "connection failure (" + safeState(state) + ")");
         }
         if (state != null && state.startsWith("08")) {
             return new Finding(Verdict.RETRY, Finding.CONNECTION_STATE, "connection failure (" + state + ")");

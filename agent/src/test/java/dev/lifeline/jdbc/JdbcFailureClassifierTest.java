@@ -48,9 +48,11 @@ class JdbcFailureClassifierTest {
 
     @Test
     void retriesAnyConnectionExceptionClassState() {
-        for (String state : new String[] {"08000", "08003", "08006", "08P01"}) {
-            assertTrue(ACQUIRE.isRetryable(sql("x", state)), state);
+        for (String state : new String[] {"08000", "08001", "08003", "08006", "08P01"}) {
+            assertTrue(ACQUIRE.isRetryable(sql("x", state, new java.io.IOException("Connection reset"))), state);
         }
+        // Raised by the driver itself, without the network: a certificate naming another host.
+        assertFalse(ACQUIRE.isRetryable(sql("The hostname 127.0.0.1 could not be verified by hostnameverifier x.", "08006")));
         // pgjdbc raises 08001 with an I/O cause when the network failed, without one before the network.
         assertTrue(ACQUIRE.isRetryable(sql("The connection attempt failed.", "08001", new java.net.SocketException("reset"))));
         assertFalse(ACQUIRE.isRetryable(sql("Invalid sslmode value: x", "08001")));
@@ -268,8 +270,9 @@ class JdbcFailureClassifierTest {
         assertFalse(ACQUIRE.isRetryable(a));
 
         SQLException x = sql("x", "HY000");
-        SQLException y = sql("reset", "08006", x);
+        SQLException y = sql("reset", "08006", new java.net.SocketException("Connection reset"));
         x.setNextException(y);
+        y.setNextException(x);
         assertTrue(ACQUIRE.isRetryable(x));
     }
 
