@@ -328,9 +328,9 @@ public final class ConnectionCore {
         if (endedOnPurpose() || StatementCore.hasCause(e, java.net.SocketTimeoutException.class)) {
             return false;
         }
+        // As ReplayDecision: an I/O failure under it, or the server ending the session.
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return (state.startsWith("08") && !state.equals("08003")) || state.equals("57P01") || state.equals("57P02")
-                || state.equals("57P05") || StatementCore.hasIoCause(e);
+        return StatementCore.hasIoCause(e) || state.equals("57P01") || state.equals("57P02") || state.equals("57P05");
     }
 
     /** A dead connection has no warnings to clear; HikariCP clears them when a connection is returned. */

@@ -233,6 +233,9 @@ public final class JdbcFailureClassifier implements FailureClassifier {
     }
 
     private static Finding socketCause(Throwable t) {
+        if (t instanceof java.net.BindException) { // a local address or port the configuration asks for
+            return new Finding(Verdict.NEVER, Finding.REFUSAL, "local address cannot be bound");
+        }
         if ((t instanceof SocketException || t instanceof EOFException) && !(t instanceof ConnectException)
                 && insideTls(t)) {
             return new Finding(Verdict.NEVER, Finding.REFUSAL, "TLS session ended by the server (certificate rejected?)");

@@ -83,9 +83,11 @@ enum ReplayDecision {
         String state = f.sqlState == null ? "" : f.sqlState;
         boolean serverEndedSession = (state.equals("57P01") || state.equals("57P02") || state.equals("57P05"))
                 && (f.severity == null || f.severity.equals("FATAL"));
-        // 08003 ("connection closed") reaching here means the driver closed it before Lifeline knew
-        // of any failure: the driver's doing, not a loss from outside.
-        boolean connectionLost = (state.startsWith("08") && !state.equals("08003")) || serverEndedSession || f.ioFailure;
+        // A connection failure is a loss from outside only with an I/O failure under it, or when
+        // the server ended the session. Without one the driver raised it itself, on purpose:
+        // 08003 for a connection it had closed, 08006 when it closes one whose client_encoding was
+        // changed. The application sees those as without the agent.
+        boolean connectionLost = (state.startsWith("08") && f.ioFailure) || serverEndedSession;
 
         boolean inTransaction = !f.autoCommit || f.sqlTransaction;
         if (!connectionLost) {

@@ -90,6 +90,16 @@ class ReplayDecisionTest {
     }
 
     @Test
+    void aConnectionFailureTheDriverRaisedWithoutTheNetworkIsNotALoss() {
+        // pgjdbc closes the connection itself, 08006 without an I/O cause, when client_encoding changes.
+        ReplayDecision.Facts facts = write("08006");
+        facts.ioFailure = false;
+        assertEquals(PASS_THROUGH, ReplayDecision.decide(facts));
+        facts.autoCommit = false;
+        assertEquals(PASS_THROUGH, ReplayDecision.decide(facts));
+    }
+
+    @Test
     void aManualBeginInAutocommitCountsAsATransaction() {
         ReplayDecision.Facts facts = write("57P01");
         facts.idleBefore = false;
