@@ -64,6 +64,8 @@ public final class ConnectionCore {
     private volatile boolean transactionLost;
     /** The application aborted the connection: nothing of it is ever recovered. */
     private volatile boolean aborted;
+    /** isValid() answered false: it keeps answering so until a use of the connection replaces the session. */
+    private volatile boolean reportedInvalid;
     private volatile long lastUsedNanos = System.nanoTime();
     /** The object the application holds. */
     Object wrapper;
@@ -462,6 +464,9 @@ public final class ConnectionCore {
             return false;
         }
         if (broken) {
+            if (reportedInvalid) {
+                return false; // asked again: the same answer, until a use replaces the session
+            }
             try {
                 replace();
             } catch (SQLException e) {
@@ -475,6 +480,7 @@ public final class ConnectionCore {
             // The answer stays false; but the session is gone (pgjdbc closed it), and a caller that
             // goes on using the connection (HikariCP's set-up does) gets a fresh one, not 08003.
             markBroken(false);
+            reportedInvalid = true;
         }
         return valid;
     }
@@ -643,6 +649,7 @@ public final class ConnectionCore {
             traits = DriverTraits.of(fresh);
             slot.watch(fresh);
             broken = false;
+            reportedInvalid = false;
             lastUsedNanos = System.nanoTime();
             generation = seen + 1;
             runtime.events.connectionReplaced(target.name);

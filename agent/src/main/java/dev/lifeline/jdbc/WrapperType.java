@@ -63,15 +63,18 @@ final class WrapperType {
     final Method[] recorded;
     private final Class<?>[] proxyInterfaces;
     private final Map<Method, ProxyWrapper.Dispatch> proxyDispatch;
+    /** For proxies: record ids by setter name and descriptor. */
+    private final Map<String, Integer> proxyRecordIds;
 
     private WrapperType(Class<?> physicalClass, Class<?> wrapperClass, boolean extendsPhysical, Method[] recorded,
-                        Class<?>[] proxyInterfaces) {
+                        Class<?>[] proxyInterfaces, Map<String, Integer> proxyRecordIds) {
         this.physicalClass = physicalClass;
         this.wrapperClass = wrapperClass;
         this.extendsPhysical = extendsPhysical;
         this.recorded = recorded;
         this.proxyInterfaces = proxyInterfaces;
         this.proxyDispatch = proxyInterfaces == null ? null : new ConcurrentHashMap<>();
+        this.proxyRecordIds = proxyRecordIds;
     }
 
     /** A new wrapper object bound to {@code core}. */
@@ -139,7 +142,7 @@ final class WrapperType {
         }
         // Initialising the class verifies it now, not at the application's first call.
         Class.forName(defined.getName(), true, defined.getClassLoader());
-        return new WrapperType(physical, defined, true, blueprint.recorded, null);
+        return new WrapperType(physical, defined, true, blueprint.recorded, null, Map.of());
     }
 
     private static WrapperType implementing(Class<?> physical, Class<?> core, Class<?> required, boolean recordSetters)
@@ -150,7 +153,7 @@ final class WrapperType {
         WrapperGenerator.Blueprint blueprint = WrapperGenerator.generate(physical, core, required, false, name, recordSetters);
         Class<?> defined = new WrapperLoader(parent).define(name.replace('/', '.'), blueprint.bytes);
         Class.forName(defined.getName(), true, defined.getClassLoader());
-        return new WrapperType(physical, defined, false, blueprint.recorded, null);
+        return new WrapperType(physical, defined, false, blueprint.recorded, null, Map.of());
     }
 
     private static WrapperType proxy(Class<?> physical, Class<?> required, boolean recordSetters) {
@@ -171,12 +174,8 @@ final class WrapperType {
                 }
             }
         }
-        WrapperType type = new WrapperType(physical, null, false, recorded.toArray(new Method[0]), withMarker);
-        type.proxyRecordIds = ids;
-        return type;
+        return new WrapperType(physical, null, false, recorded.toArray(new Method[0]), withMarker, ids);
     }
-
-    private Map<String, Integer> proxyRecordIds = Map.of();
 
     /**
      * The loader the generated interface-only class lives under: the driver's, when it sees
