@@ -234,7 +234,7 @@ public final class Benchmarks {
             double w = Stats.median(wall.get(setup));
             double r = Stats.median(rss.get(setup));
             String goal = setup == base ? "" : setup.label.equals("Lifeline")
-                    ? (w - wall0 < 300 && r - rss0 < 30 ? "met (< +300 ms, < +30 MiB)" : "**missed** (< +300 ms, < +30 MiB)")
+                    ? (w - wall0 < 200 && r - rss0 < 15 ? "met (< +200 ms, < +15 MiB)" : "**missed** (< +200 ms, < +15 MiB)")
                     : setup.label.startsWith("Lifeline") ? "diagnostic" : "reference";
             line(String.format(Locale.ROOT, "| %s | %.0f (%.0f–%.0f) | %s | %.1f | %s | %s |", setup.label, w,
                     Stats.min(wall.get(setup)), Stats.max(wall.get(setup)),
@@ -311,7 +311,7 @@ public final class Benchmarks {
 
         Setup base = setups.get(0);
         line("");
-        line("### No-failure throughput (goal: Lifeline >= 0.98 of no agent)");
+        line("### No-failure throughput (goal: Lifeline >= 0.99 of no agent on JDBC, >= 0.98 on HTTP)");
         line("");
         line("Median ops/s over " + rounds + " rounds (" + warmup + " ms warm-up, " + measure
                 + " ms measured per workload per child JVM); ratio = median of the per-round ratios to the no-agent run of the same round, with their range.");
@@ -333,7 +333,7 @@ public final class Benchmarks {
                 row.append(String.format(Locale.ROOT, " %.0f | **%.3f** (%.3f–%.3f) |", Stats.median(ops), ratio,
                         Stats.min(ratios), Stats.max(ratios)));
                 if (setup.label.equals("Lifeline")) {
-                    goal = ratio >= 0.98 ? "met" : "**missed**";
+                    goal = ratio >= (w.startsWith("http") ? 0.98 : 0.99) ? "met" : "**missed**";
                 }
             }
             line(row.append(' ').append(goal).append(" |").toString());
@@ -345,16 +345,21 @@ public final class Benchmarks {
         line("CPU time of the whole application process (all its threads: callers, HTTP selector, JIT, GC) in the measured window divided by its calls, µs, median over rounds. "
                 + "Unlike wall-clock throughput this hardly moves when other processes share the machine, so it is the steadier measure of what the agent adds to each call.");
         line("");
-        line("| workload | no agent | Lifeline (added) | Lifeline ratio | OpenTelemetry (added) | OpenTelemetry ratio |");
-        line("|---|---:|---:|---:|---:|---:|");
+        line("| workload | no agent | Lifeline (added) | Lifeline ratio | OpenTelemetry (added) | OpenTelemetry ratio | Lifeline goal |");
+        line("|---|---:|---:|---:|---:|---:|---|");
         for (String w : workloads) {
             double b = Stats.median(figure(results.get(base).get(w), "cpu_ns_per_call")) / 1000.0;
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.1f |", WORKLOAD_TITLES.get(w), b));
+            String goal = "";
             for (Setup setup : setups.subList(1, setups.size())) {
                 double v = Stats.median(figure(results.get(setup).get(w), "cpu_ns_per_call")) / 1000.0;
-                row.append(String.format(Locale.ROOT, " %.1f (%+.1f) | %.2f |", v, v - b, v / b));
+                row.append(String.format(Locale.ROOT, " %.1f (%+.1f) | %.3f |", v, v - b, v / b));
+                if (setup.label.equals("Lifeline")) {
+                    // Issue 14: within 1 % on the JDBC workloads; issue 13: within 2 % per HTTP client.
+                    goal = v / b <= (w.startsWith("http") ? 1.02 : 1.01) ? "met" : "**missed**";
+                }
             }
-            line(row.toString());
+            line(row.append(' ').append(goal).append(" |").toString());
         }
 
         line("");
