@@ -66,7 +66,13 @@ public final class ConnectionCore {
     private volatile boolean aborted;
     /** isValid() answered false: it keeps answering so until a use of the connection replaces the session. */
     private volatile boolean reportedInvalid;
-    private volatile long lastUsedNanos = System.nanoTime();
+    /**
+     * When the last statement (or validation, or replacement) began. Plain: a connection is used by
+     * one thread at a time, and a pool's hand-over publishes it. Read once per statement, so one
+     * clock read per statement: a statement running longer than the idle limit makes the next one
+     * validate first, one round trip after a long statement.
+     */
+    private long lastUsedNanos = System.nanoTime();
     /** The object the application holds. */
     Object wrapper;
 
@@ -568,9 +574,8 @@ public final class ConnectionCore {
         lastUsedNanos = now;
     }
 
-    /** After a statement was sent (whatever its outcome): idle time and the transaction's record. */
+    /** After a statement was sent (whatever its outcome): the transaction's record. */
     void afterStatement(String sql, Statement physicalStatement) {
-        lastUsedNanos = System.nanoTime();
         if (inTransaction()) {
             transactionStatements++;
             if (session.readOnly && !transactionLosesState && SqlText.losesSessionState(sql)) {

@@ -545,7 +545,9 @@ public final class StatementCore {
                     recreate();
                 }
                 JdbcThreadState.current().resultMessages = 0;
-                cancelled = false;
+                if (cancelled) {
+                    cancelled = false; // a volatile write only when needed: a fence per statement otherwise
+                }
             } catch (RuntimeException bug) {
                 // Fail-open: Lifeline's own error must not reach the application; run the statement as is.
                 LifelineLog.internalError("statement preparation", bug);

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.LongAdder;
  * of this application's pool every 300 ms), runs the measured window, prints {@code KILLS_STOP},
  * stops, writes the id of every insert the database acknowledged to {@code ackFile} (the runner
  * checks each is in the table exactly once) and prints
- * {@code RESULT ops=.. failed=.. reads=.. inserts=.. insert_failures=.. states=57P01:3,..}
+ * {@code RESULT ops=.. failed=.. reads=.. inserts=.. insert_failures=.. outcome_unknown=.. states=57P01:3,..}
+ * ({@code outcome_unknown}: failures an agent explained as "outcome unknown", writes whose
+ * session ended after the server reported them done but before it confirmed the commit)
  * for the window, and up to 5 {@code FAILURE} lines.
  *
  * <pre>KilledBackendsApp jdbcUrl applicationName warmupMs measureMs ackFile</pre>
@@ -85,6 +87,7 @@ public final class KilledBackendsApp {
             System.out.println("RESULT ops=" + (to.ok - from.ok) + " failed=" + (to.failed - from.failed)
                     + " reads=" + (to.reads - from.reads) + " inserts=" + (to.inserts - from.inserts)
                     + " insert_failures=" + (to.insertFailures - from.insertFailures)
+                    + " outcome_unknown=" + (to.outcomeUnknown - from.outcomeUnknown)
                     + " failed_whole_run=" + counters.failed.sum() + " states=" + (states.length() == 0 ? "-" : states));
             counters.failures.forEach(System.out::println);
         }
@@ -95,6 +98,8 @@ public final class KilledBackendsApp {
         final LongAdder inserts = new LongAdder();
         final LongAdder failed = new LongAdder();
         final LongAdder insertFailures = new LongAdder();
+        /** Failures an agent explained as "outcome unknown": the statement may have taken effect, so it was not re-run. */
+        final LongAdder outcomeUnknown = new LongAdder();
         final Map<String, LongAdder> states = new ConcurrentHashMap<>();
         final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile boolean stop;
@@ -105,10 +110,29 @@ public final class KilledBackendsApp {
                 insertFailures.increment();
             }
             states.computeIfAbsent(String.valueOf(e.getSQLState()), s -> new LongAdder()).increment();
+            for (Throwable s : e.getSuppressed()) {
+                if (String.valueOf(s.getMessage()).startsWith("lifeline: outcome unknown")) {
+                    outcomeUnknown.increment();
+                    break;
+                }
+            }
             if (failures.size() < 5) {
                 failures.add("FAILURE sqlstate=" + e.getSQLState() + " write=" + write + " type=" + e.getClass().getName()
-                        + " message=" + String.valueOf(e.getMessage()).replace('\n', ' '));
+                        + " message=" + String.valueOf(e.getMessage()).replace('\n', ' ')
+                        + explanations(e));
             }
+        }
+
+        /** What else the exception carries (an agent's suppressed explanation, the cause), on the same line. */
+        private static String explanations(Throwable e) {
+            StringBuilder out = new StringBuilder();
+            for (Throwable s : e.getSuppressed()) {
+                out.append(" suppressed=[").append(String.valueOf(s.getMessage()).replace('\n', ' ')).append(']');
+            }
+            if (e.getCause() != null) {
+                out.append(" cause=[").append(e.getCause()).append(']');
+            }
+            return out.toString();
         }
 
         Snapshot snapshot() {
@@ -118,6 +142,7 @@ public final class KilledBackendsApp {
             s.ok = s.reads + s.inserts;
             s.failed = failed.sum();
             s.insertFailures = insertFailures.sum();
+            s.outcomeUnknown = outcomeUnknown.sum();
             return s;
         }
 
@@ -127,6 +152,7 @@ public final class KilledBackendsApp {
             long inserts;
             long failed;
             long insertFailures;
+            long outcomeUnknown;
         }
     }
 
