@@ -67,10 +67,10 @@ public final class ConnectionCore {
     /** isValid() answered false: it keeps answering so until a use of the connection replaces the session. */
     private volatile boolean reportedInvalid;
     /**
-     * When the last statement (or validation, or replacement) began. Plain: a connection is used by
-     * one thread at a time, and a pool's hand-over publishes it. Read once per statement, so one
-     * clock read per statement: a statement running longer than the idle limit makes the next one
-     * validate first, one round trip after a long statement.
+     * When the last statement (or validation, or replacement) ended: idle time counts from there, so
+     * a long statement followed by a short pause does not look idle. Plain, not volatile: a
+     * connection is used by one thread at a time and a pool's hand-over publishes it; a volatile
+     * write would put a fence on every statement.
      */
     private long lastUsedNanos = System.nanoTime();
     /** The object the application holds. */
@@ -574,8 +574,9 @@ public final class ConnectionCore {
         lastUsedNanos = now;
     }
 
-    /** After a statement was sent (whatever its outcome): the transaction's record. */
+    /** After a statement was sent (whatever its outcome): idle time and the transaction's record. */
     void afterStatement(String sql, Statement physicalStatement) {
+        lastUsedNanos = System.nanoTime();
         if (inTransaction()) {
             transactionStatements++;
             if (session.readOnly && !transactionLosesState && SqlText.losesSessionState(sql)) {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>For each workload: its threads run for the warm-up, then for the measured window, in a
  * fixed-duration loop; every call in the window is timed. Prints one line per workload:
- * {@code RESULT workload=select threads=2 calls=.. seconds=.. ops_per_s=.. p50_ns=.. p99_ns=.. cpu_ns_per_call=.. errors=..}.
+ * {@code RESULT workload=select threads=2 calls=.. seconds=.. ops_per_s=.. p50_ns=.. p99_ns=.. cpu_ns_per_call=.. caller_cpu_ns_per_call=.. errors=..}.
  *
  * <pre>ThroughputApp jdbcUrl httpUrl warmupMs measureMs select,insert,http,http-hc5,http-hc4,http-okhttp</pre>
  */
@@ -39,6 +39,8 @@ public final class ThroughputApp {
      */
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     interface Call {
         void run() throws Exception;
@@ -178,11 +180,13 @@ public final class ThroughputApp {
         workers.forEach(Thread::start);
         Thread.sleep(warmupMs);
         long cpuStarted = PROCESS.getProcessCpuTime();
+        long callerCpuStarted = threadsCpu(workers);
         window.startedNanos = System.nanoTime();
         window.measuring = true;
         Thread.sleep(measureMs);
         long endedNanos = System.nanoTime();
         long cpuNanos = PROCESS.getProcessCpuTime() - cpuStarted;
+        long callerCpuNanos = threadsCpu(workers) - callerCpuStarted;
         window.stop = true;
         for (Thread worker : workers) {
             worker.join();
@@ -193,12 +197,29 @@ public final class ThroughputApp {
         }
         long[] sorted = LatencyRecorder.sortedUnion(recorders);
         double seconds = (endedNanos - window.startedNanos) / 1e9;
-        System.out.printf(Locale.ROOT, "RESULT workload=%s threads=%d calls=%d seconds=%.3f ops_per_s=%.1f p50_ns=%d p99_ns=%d cpu_ns_per_call=%.0f errors=%d%n",
+        System.out.printf(Locale.ROOT, "RESULT workload=%s threads=%d calls=%d seconds=%.3f ops_per_s=%.1f p50_ns=%d p99_ns=%d cpu_ns_per_call=%.0f caller_cpu_ns_per_call=%.0f errors=%d%n",
                 name, threads, calls, seconds, calls / seconds,
-                Stats.percentile(sorted, 50), Stats.percentile(sorted, 99), (double) cpuNanos / calls, errors.get());
+                Stats.percentile(sorted, 50), Stats.percentile(sorted, 99), (double) cpuNanos / calls,
+                (double) callerCpuNanos / calls, errors.get());
         if (firstError.get() != null) {
             System.out.println("FIRST_ERROR " + firstError.get());
         }
+    }
+
+    /**
+     * CPU time of the calling threads only: the work on the call's own path (for JDBC and the
+     * blocking HTTP clients, all of it, kernel time of its socket calls included), without the JIT
+     * compiling in the background or GC, which on a 2-core machine move with everything else.
+     */
+    private static long threadsCpu(List<Thread> workers) {
+        long sum = 0;
+        for (Thread worker : workers) {
+            long t = THREADS.getThreadCpuTime(worker.getId());
+            if (t > 0) {
+                sum += t;
+            }
+        }
+        return sum;
     }
 
     private static final class Window {
