@@ -1,11 +1,10 @@
 package dev.lifeline.http.apache4;
 
+import dev.lifeline.http.LibraryApis;
 import dev.lifeline.http.LibraryCall;
 import dev.lifeline.http.LibraryReflection;
 import dev.lifeline.http.Sneaky;
-import dev.lifeline.log.LifelineLog;
 
-import java.io.Closeable;
 import java.lang.reflect.Method;
 import java.net.URI;
 
@@ -20,17 +19,8 @@ import java.net.URI;
  */
 public final class ClientInterceptor {
 
-    private static final ClassValue<Api> APIS = new ClassValue<Api>() {
-        @Override
-        protected Api computeValue(Class<?> client) {
-            try {
-                return new Api(client);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LifelineLog.internalError("HttpClient 4 " + client.getName(), e);
-                return null;
-            }
-        }
-    };
+    private static final LibraryApis<Api> APIS = new LibraryApis<>("HttpClient 4", Api::new);
+    private static final LibraryApis.RequestReader<Api> REQUEST = (api, args) -> api.call(args[1], args[2]);
 
     /** getEntity (an entity-enclosing request) and getURI (an HttpUriRequest) of a request class; either may be null. */
     private static final ClassValue<Method[]> REQUEST_METHODS = new ClassValue<Method[]>() {
@@ -46,19 +36,9 @@ public final class ClientInterceptor {
 
     /** args: the client, target host (may be null), request, context (may be null). */
     public static Object doExecute(Object[] args) {
-        if (LibraryCall.insideAttempt() || !LibraryCall.active()) {
-            return null;
-        }
         Object client = args[0];
-        Api api;
-        LibraryCall call;
-        try {
-            api = APIS.get(client.getClass());
-            call = api == null ? null : api.call(args[1], args[2]);
-        } catch (Exception e) {
-            LifelineLog.internalError("HttpClient 4 execute", e);
-            return null;
-        }
+        Api api = APIS.forCall(client);
+        LibraryCall call = api == null ? null : APIS.call("HttpClient 4 execute", api, args, REQUEST);
         if (call == null) {
             return null;
         }
@@ -83,13 +63,7 @@ public final class ClientInterceptor {
 
                 @Override
                 public void discard(Object response) {
-                    if (response instanceof Closeable) {
-                        try {
-                            ((Closeable) response).close();
-                        } catch (Exception ignored) {
-                            // the retry goes on
-                        }
-                    }
+                    LibraryApis.discard(response);
                 }
             });
         } catch (Throwable t) {

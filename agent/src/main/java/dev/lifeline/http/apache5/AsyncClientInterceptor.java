@@ -1,10 +1,9 @@
 package dev.lifeline.http.apache5;
 
+import dev.lifeline.http.LibraryApis;
 import dev.lifeline.http.LibraryCall;
 import dev.lifeline.http.LibraryReflection;
-import dev.lifeline.log.LifelineLog;
 
-import java.io.Closeable;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -32,17 +31,8 @@ import java.util.concurrent.Future;
  */
 public final class AsyncClientInterceptor {
 
-    private static final ClassValue<Api> APIS = new ClassValue<Api>() {
-        @Override
-        protected Api computeValue(Class<?> client) {
-            try {
-                return new Api(client);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LifelineLog.internalError("HttpClient 5 async " + client.getName(), e);
-                return null;
-            }
-        }
-    };
+    private static final LibraryApis<Api> APIS = new LibraryApis<>("HttpClient 5 async", Api::new);
+    private static final LibraryApis.RequestReader<Api> REQUEST = (api, args) -> api.call(args[1], args[2]);
 
     /** The request a producer holds: its field of that name, or null for producers Lifeline cannot read. */
     private static final ClassValue<Field> REQUEST_FIELD = new ClassValue<Field>() {
@@ -57,19 +47,9 @@ public final class AsyncClientInterceptor {
 
     /** args: the client, target (may be null), producer, consumer, push handler factory, context, callback (may be null). */
     public static Object doExecute(Object[] args) {
-        if (LibraryCall.insideAttempt() || !LibraryCall.active()) {
-            return null;
-        }
         Object client = args[0];
-        Api api;
-        LibraryCall call;
-        try {
-            api = APIS.get(client.getClass());
-            call = api == null ? null : api.call(args[1], args[2]);
-        } catch (Exception e) {
-            LifelineLog.internalError("HttpClient 5 async execute", e);
-            return null;
-        }
+        Api api = APIS.forCall(client);
+        LibraryCall call = api == null ? null : APIS.call("HttpClient 5 async execute", api, args, REQUEST);
         if (call == null) {
             return null;
         }
@@ -108,13 +88,7 @@ public final class AsyncClientInterceptor {
 
             @Override
             public void discard(Object response) {
-                if (response instanceof Closeable) {
-                    try {
-                        ((Closeable) response).close();
-                    } catch (Exception ignored) {
-                        // nothing more to do before the retry
-                    }
-                }
+                LibraryApis.discard(response);
             }
         });
         if (callback != null) {

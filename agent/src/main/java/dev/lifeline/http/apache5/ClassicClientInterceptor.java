@@ -1,11 +1,10 @@
 package dev.lifeline.http.apache5;
 
+import dev.lifeline.http.LibraryApis;
 import dev.lifeline.http.LibraryCall;
 import dev.lifeline.http.LibraryReflection;
 import dev.lifeline.http.Sneaky;
-import dev.lifeline.log.LifelineLog;
 
-import java.io.Closeable;
 import java.lang.reflect.Method;
 import java.net.URI;
 
@@ -23,36 +22,17 @@ import java.net.URI;
  */
 public final class ClassicClientInterceptor {
 
-    private static final ClassValue<Api> APIS = new ClassValue<Api>() {
-        @Override
-        protected Api computeValue(Class<?> client) {
-            try {
-                return new Api(client);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LifelineLog.internalError("HttpClient 5 " + client.getName(), e);
-                return null;
-            }
-        }
-    };
+    private static final LibraryApis<Api> APIS = new LibraryApis<>("HttpClient 5", Api::new);
+    private static final LibraryApis.RequestReader<Api> REQUEST = (api, args) -> api.call(args[1], args[2]);
 
     private ClassicClientInterceptor() {
     }
 
     /** args: the client, target host (may be null), request, context (may be null). */
     public static Object doExecute(Object[] args) {
-        if (LibraryCall.insideAttempt() || !LibraryCall.active()) {
-            return null;
-        }
         Object client = args[0];
-        Api api;
-        LibraryCall call;
-        try {
-            api = APIS.get(client.getClass());
-            call = api == null ? null : api.call(args[1], args[2]);
-        } catch (Exception e) { // also a checked one thrown by the library (a request URI that does not parse)
-            LifelineLog.internalError("HttpClient 5 execute", e);
-            return null;
-        }
+        Api api = APIS.forCall(client);
+        LibraryCall call = api == null ? null : APIS.call("HttpClient 5 execute", api, args, REQUEST);
         if (call == null) {
             return null;
         }
@@ -76,7 +56,7 @@ public final class ClassicClientInterceptor {
 
                 @Override
                 public void discard(Object response) {
-                    Api.close(response);
+                    LibraryApis.discard(response);
                 }
             });
         } catch (Throwable t) {
@@ -141,16 +121,6 @@ public final class ClassicClientInterceptor {
         String header(Object message, String name) {
             Object header = LibraryReflection.call(getFirstHeader, message, name);
             return header == null ? null : (String) LibraryReflection.call(headerValue, header);
-        }
-
-        static void close(Object response) {
-            if (response instanceof Closeable) {
-                try {
-                    ((Closeable) response).close();
-                } catch (Exception ignored) {
-                    // a response that will not close is the client's to clean up; the retry goes on
-                }
-            }
         }
     }
 }

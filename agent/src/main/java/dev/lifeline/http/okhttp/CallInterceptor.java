@@ -1,11 +1,10 @@
 package dev.lifeline.http.okhttp;
 
+import dev.lifeline.http.LibraryApis;
 import dev.lifeline.http.LibraryCall;
 import dev.lifeline.http.LibraryReflection;
 import dev.lifeline.http.Sneaky;
-import dev.lifeline.log.LifelineLog;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -27,36 +26,19 @@ import java.util.concurrent.CompletionException;
  */
 public final class CallInterceptor {
 
-    private static final ClassValue<Api> APIS = new ClassValue<Api>() {
-        @Override
-        protected Api computeValue(Class<?> call) {
-            try {
-                return new Api(call);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                LifelineLog.internalError("OkHttp " + call.getName(), e);
-                return null;
-            }
-        }
-    };
+    private static final LibraryApis<Api> APIS = new LibraryApis<>("OkHttp", Api::new);
+    private static final LibraryApis.RequestReader<Api> REQUEST = (api, args) -> api.call(args[0]);
+    /** {@code enqueue} without a callback is OkHttp's own error to raise. */
+    private static final LibraryApis.RequestReader<Api> ENQUEUED = (api, args) -> args[1] == null ? null : api.call(args[0]);
 
     private CallInterceptor() {
     }
 
     /** args: the call. */
     public static Object execute(Object[] args) {
-        if (LibraryCall.insideAttempt() || !LibraryCall.active()) {
-            return null;
-        }
         Object original = args[0];
-        Api api;
-        LibraryCall call;
-        try {
-            api = APIS.get(original.getClass());
-            call = api == null ? null : api.call(original);
-        } catch (Exception e) {
-            LifelineLog.internalError("OkHttp Call.execute", e);
-            return null;
-        }
+        Api api = APIS.forCall(original);
+        LibraryCall call = api == null ? null : APIS.call("OkHttp Call.execute", api, args, REQUEST);
         if (call == null) {
             return null;
         }
@@ -83,7 +65,7 @@ public final class CallInterceptor {
 
                 @Override
                 public void discard(Object response) {
-                    Api.close(response);
+                    LibraryApis.discard(response);
                 }
             });
         } catch (Throwable t) {
@@ -93,20 +75,10 @@ public final class CallInterceptor {
 
     /** args: the call, the application's callback. */
     public static Object enqueue(Object[] args) {
-        if (LibraryCall.insideAttempt() || !LibraryCall.active()) {
-            return null;
-        }
         Object original = args[0];
         Object callback = args[1];
-        Api api;
-        LibraryCall call;
-        try {
-            api = APIS.get(original.getClass());
-            call = api == null || callback == null ? null : api.call(original);
-        } catch (Exception e) {
-            LifelineLog.internalError("OkHttp Call.enqueue", e);
-            return null;
-        }
+        Api api = APIS.forCall(original);
+        LibraryCall call = api == null ? null : APIS.call("OkHttp Call.enqueue", api, args, ENQUEUED);
         if (call == null) {
             return null;
         }
@@ -145,7 +117,7 @@ public final class CallInterceptor {
 
             @Override
             public void discard(Object response) {
-                Api.close(response);
+                LibraryApis.discard(response);
             }
         });
         result.whenComplete((response, failure) -> api.notify(callback, original, response, failure));
@@ -261,16 +233,6 @@ public final class CallInterceptor {
 
         String header(Object response, String name) {
             return (String) LibraryReflection.call(responseMethods.get(response.getClass())[1], response, name);
-        }
-
-        static void close(Object response) {
-            if (response instanceof Closeable) {
-                try {
-                    ((Closeable) response).close();
-                } catch (Exception ignored) {
-                    // the retry goes on
-                }
-            }
         }
 
         Object callbackCompleting(CompletableFuture<Object> attempt) {
