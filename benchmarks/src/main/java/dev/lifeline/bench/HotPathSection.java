@@ -1,5 +1,6 @@
 package dev.lifeline.bench;
 
+import dev.lifeline.bench.jmh.HttpHotPath;
 import dev.lifeline.bench.jmh.JdbcHotPath;
 import dev.lifeline.demo.run.ChildJvm;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -44,6 +45,13 @@ final class HotPathSection {
         {"hikariBorrowPrepareExecute", "HikariCP borrow, `prepareStatement`, `setLong`, `executeUpdate`, both closed"},
     };
 
+    /** The HTTP client benchmarks ({@link HttpHotPath}): one GET answered inside the client, no I/O. */
+    static final String[][] HTTP_CALLS = {
+        {"hc5Execute", "Apache HttpClient 5: `execute(HttpGet, handler)`, entity consumed"},
+        {"hc4Execute", "Apache HttpClient 4.5: `execute(HttpGet)`, entity consumed, response closed"},
+        {"okhttpExecute", "OkHttp 4: `newCall(request).execute()`, body read, response closed"},
+    };
+
     private static final String BARE = "bare";
     private static final String WRAPPER = "wrapper";
 
@@ -67,9 +75,11 @@ final class HotPathSection {
         for (String setup : new String[]{BARE, WRAPPER}) {
             Map<String, ListStatistics> perCall = new LinkedHashMap<>();
             Map<String, List<Double>> bytes = new LinkedHashMap<>();
-            for (String[] call : CALLS) {
-                perCall.put(call[0], new ListStatistics());
-                bytes.put(call[0], new ArrayList<>());
+            for (String[][] calls : new String[][][]{CALLS, HTTP_CALLS}) {
+                for (String[] call : calls) {
+                    perCall.put(call[0], new ListStatistics());
+                    bytes.put(call[0], new ArrayList<>());
+                }
             }
             scores.put(setup, perCall);
             allocations.put(setup, bytes);
@@ -79,7 +89,7 @@ final class HotPathSection {
     void run(Consumer<String> line) throws Exception {
         Path agent = ChildJvm.agentJar();
         Files.createDirectories(logDirectory);
-        Benchmarks.progress("jmh: " + rounds + " rounds of " + CALLS.length + " benchmarks x (bare, wrapper), each a fork of "
+        Benchmarks.progress("jmh: " + rounds + " rounds of " + (CALLS.length + HTTP_CALLS.length) + " benchmarks x (bare, wrapper), each a fork of "
                 + warmupIterations + " + " + iterations + " iterations of " + iterationMs + " ms; JMH's output in " + logDirectory);
         for (int round = 0; round < rounds; round++) {
             List<String> order = round % 2 == 0 ? List.of(BARE, WRAPPER) : List.of(WRAPPER, BARE);
@@ -87,6 +97,7 @@ final class HotPathSection {
                 Path log = logDirectory.resolve("round-" + (round + 1) + "-" + setup + ".txt");
                 ChainedOptionsBuilder options = new OptionsBuilder()
                         .include(JdbcHotPath.class.getName() + "\\.")
+                        .include(HttpHotPath.class.getName() + "\\.")
                         .forks(1)
                         .warmupIterations(warmupIterations)
                         .warmupTime(TimeValue.milliseconds(iterationMs))
@@ -105,7 +116,7 @@ final class HotPathSection {
                     String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                     ListStatistics statistics = scores.get(setup).get(method);
                     if (statistics == null) {
-                        continue; // a benchmark added to JdbcHotPath but not to CALLS yet
+                        continue; // a benchmark added to JdbcHotPath or HttpHotPath but not to the tables yet
                     }
                     for (BenchmarkResult fork : result.getBenchmarkResults()) {
                         for (IterationResult iteration : fork.getIterationResults()) {
@@ -148,7 +159,23 @@ final class HotPathSection {
         line.accept("");
         line.accept("| operation | bare (ns/op) | wrapper (ns/op) | added (ns/op) | bare (B/op) | wrapper (B/op) |");
         line.accept("|---|---:|---:|---:|---:|---:|");
-        for (String[] call : CALLS) {
+        rows(CALLS, line);
+        line.accept("");
+        line.accept("### HTTP client libraries, JMH: with Lifeline vs the bare client");
+        line.accept("");
+        line.accept("One GET at a time on one thread through each library, built as an application builds it plus one hook of the library's own "
+                + "that answers every request with a canned 200 before any connection is leased (HttpClient 5's first exec interceptor, "
+                + "HttpClient 4's main exec, OkHttp's first application interceptor); Lifeline's woven entry points sit above the hook, so all it "
+                + "does per call runs. The same benchmark (`HttpHotPath`) runs in the two forks above, each checking at set-up, with a GET answered "
+                + "503 then 200, that Lifeline does (2 answers) or does not (1) act on the client's calls. Figures as above.");
+        line.accept("");
+        line.accept("| operation | bare (ns/op) | with Lifeline (ns/op) | added (ns/op) | bare (B/op) | with Lifeline (B/op) |");
+        line.accept("|---|---:|---:|---:|---:|---:|");
+        rows(HTTP_CALLS, line);
+    }
+
+    private void rows(String[][] calls, Consumer<String> line) {
+        for (String[] call : calls) {
             ListStatistics bare = scores.get(BARE).get(call[0]);
             ListStatistics wrapper = scores.get(WRAPPER).get(call[0]);
             line.accept(String.format(Locale.ROOT, "| %s | %s | %s | %+.1f | %.0f | %.0f |", call[1],

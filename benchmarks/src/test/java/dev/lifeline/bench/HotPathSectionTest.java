@@ -1,5 +1,6 @@
 package dev.lifeline.bench;
 
+import dev.lifeline.bench.jmh.HttpHotPath;
 import dev.lifeline.bench.jmh.JdbcHotPath;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,18 +14,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class HotPathSectionTest {
 
     @Test
-    void everyJmhBenchmarkHasExactlyOneRowInTheTable() {
+    void everyJdbcBenchmarkHasExactlyOneRowInItsTable() {
+        assertOneRowEach(JdbcHotPath.class, HotPathSection.CALLS);
+    }
+
+    @Test
+    void everyHttpBenchmarkHasExactlyOneRowInItsTable() {
+        assertOneRowEach(HttpHotPath.class, HotPathSection.HTTP_CALLS);
+    }
+
+    private static void assertOneRowEach(Class<?> benchmark, String[][] table) {
         Set<String> benchmarks = new TreeSet<>();
-        for (Method method : JdbcHotPath.class.getMethods()) {
+        for (Method method : benchmark.getMethods()) {
             if (method.isAnnotationPresent(Benchmark.class)) {
                 benchmarks.add(method.getName());
             }
         }
         Set<String> rows = new TreeSet<>();
-        for (String[] call : HotPathSection.CALLS) {
+        for (String[] call : table) {
             rows.add(call[0]);
         }
-        assertEquals(HotPathSection.CALLS.length, rows.size(), "a benchmark listed twice");
+        assertEquals(table.length, rows.size(), "a benchmark listed twice");
         assertEquals(benchmarks, rows);
     }
 }

@@ -4,7 +4,8 @@ import java.lang.management.ManagementFactory;
 
 /**
  * What this benchmark fork must be measuring: the driver's own objects ("bare") or Lifeline's
- * wrappers over them ("wrapper"). Given by {@code -Dbench.expect=bare|wrapper} (the runner
+ * wrappers over them ("wrapper"); for the HTTP clients, the client alone or with Lifeline acting on
+ * its calls. Given by {@code -Dbench.expect=bare|wrapper} (the runner
  * always sets it); without it, a fork started with {@code -javaagent:...lifeline...jar} expects wrappers.
  */
 final class ForkExpectation {
@@ -42,5 +43,20 @@ final class ForkExpectation {
                   + "Lifeline's wrapper: the agent did not wrap it, so these figures would be the bare driver's. JVM arguments: " + agents
                 : call + " returned " + object.getClass().getName() + " instead of the stub driver's " + stubClass.getName()
                   + " in a fork that must measure the bare driver. JVM arguments: " + agents);
+    }
+
+    /**
+     * The HTTP fork check: a GET answered 503 and then 200 was answered {@code answered} times. With
+     * Lifeline it retries the 503 (2); without it nothing above the client's answering hook does (1).
+     */
+    static void checkAnswers(String call, int answered) {
+        int expected = WRAPPER ? 2 : 1;
+        if (answered == expected) {
+            return;
+        }
+        String agents = String.valueOf(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        throw new IllegalStateException(call + ": a GET answered 503 then 200 was answered " + answered + " time(s), not "
+                + expected + ", in a fork that must measure " + (WRAPPER ? "Lifeline (which retries the 503)" : "the bare client")
+                + ": these figures would not be what they say. JVM arguments: " + agents);
     }
 }

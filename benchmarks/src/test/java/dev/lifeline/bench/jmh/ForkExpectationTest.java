@@ -41,4 +41,22 @@ class ForkExpectationTest {
             assertTrue(e.getMessage().contains("must measure the bare driver"), e.getMessage());
         }
     }
+
+    /** Without the agent each client answers a 503 once and its caller gets it: the bare fork's check passes. */
+    @Test
+    void withoutTheAgentEachClientAnswersTheFailingGetOnce() throws Exception {
+        HttpHotPath.Hc5 hc5 = new HttpHotPath.Hc5();
+        hc5.open();
+        assertEquals(200, HttpHotPath.hc5Get(hc5.client));
+        hc5.close();
+        HttpHotPath.Hc4 hc4 = new HttpHotPath.Hc4();
+        hc4.open();
+        assertEquals(200, HttpHotPath.hc4Get(hc4.client));
+        hc4.close();
+        HttpHotPath.OkHttp okhttp = new HttpHotPath.OkHttp();
+        okhttp.open();
+        assertEquals(200, HttpHotPath.okhttpGet(okhttp.client, okhttp.request));
+        okhttp.close();
+        assertThrows(IllegalStateException.class, () -> ForkExpectation.checkAnswers("a client Lifeline retried", 2));
+    }
 }
