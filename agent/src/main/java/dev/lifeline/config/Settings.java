@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every key Lifeline knows, with its default and the incident behind it (DESIGN.md, "The failures
- * it exists for"). To add a key, add one constant wrapped in {@code register(...)}: the loader, the
+ * Every key Lifeline knows, with its default and the incident behind it (docs/DESIGN.md, "What it
+ * is for"). To add a key, add one constant wrapped in {@code register(...)}: the loader, the
  * environment-variable mapping, unknown-key suggestions and the README table all follow from it.
  */
 public final class Settings {

@@ -39,7 +39,7 @@ public final class UnboundedScenario extends Scenario {
                         + "refusing the excess with PostgreSQL's own FATAL 53300 \"sorry, too many clients already\", byte for byte.",
                 "60 threads, each opening a connection of its own (DriverManager) for every operation, 50% inserts and 50% reads; "
                         + "nothing bounds how many are open at once.",
-                "Caps connections per database (lifeline.jdbc.maxConnections, default 15, the 5 + 10 of incident 5) so the excess "
+                "Caps connections per database (lifeline.jdbc.maxConnections, adaptive by default: it learns the server's limit from its 53300 refusals) so the excess "
                         + "queues for a free slot instead of being refused, and retries an acquisition refused with 53300.",
                 "connections that reached the proxy beyond the one per operation the application asked for (re-attempted connects).",
                 "");
