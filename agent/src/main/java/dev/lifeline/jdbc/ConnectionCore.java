@@ -337,8 +337,7 @@ public final class ConnectionCore {
             return false;
         }
         // As ReplayDecision: an I/O failure under it, or the server ending the session.
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return StatementCore.hasIoCause(e) || state.equals("57P01") || state.equals("57P02") || state.equals("57P05");
+        return StatementCore.hasIoCause(e) || ReplayDecision.serverEndedSession(e.getSQLState(), null);
     }
 
     /** A dead connection has no warnings to clear; HikariCP clears them when a connection is returned. */

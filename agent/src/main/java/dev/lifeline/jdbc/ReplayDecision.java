@@ -76,13 +76,21 @@ enum ReplayDecision {
         boolean ioFailure;
     }
 
+    /**
+     * The server ended the session: admin shutdown or termination, crash shutdown, idle session
+     * timeout (57P01, 57P02, 57P05), as FATAL where the driver tells the severity (null: it does not).
+     */
+    static boolean serverEndedSession(String sqlState, String severity) {
+        return (severity == null || severity.equals("FATAL"))
+                && ("57P01".equals(sqlState) || "57P02".equals(sqlState) || "57P05".equals(sqlState));
+    }
+
     static ReplayDecision decide(Facts f) {
         if (f.deliberate) {
             return PASS_THROUGH;
         }
         String state = f.sqlState == null ? "" : f.sqlState;
-        boolean serverEndedSession = (state.equals("57P01") || state.equals("57P02") || state.equals("57P05"))
-                && (f.severity == null || f.severity.equals("FATAL"));
+        boolean serverEndedSession = serverEndedSession(state, f.severity);
         // A connection failure is a loss from outside only with an I/O failure under it, or when
         // the server ended the session. Without one the driver raised it itself, on purpose:
         // 08003 for a connection it had closed, 08006 when it closes one whose client_encoding was

@@ -325,10 +325,7 @@ public final class Benchmarks {
             String goal = "";
             for (Setup setup : setups.subList(1, setups.size())) {
                 List<Double> ops = figure(results.get(setup).get(w), "ops_per_s");
-                List<Double> ratios = new ArrayList<>();
-                for (int i = 0; i < Math.min(ops.size(), baseOps.size()); i++) {
-                    ratios.add(ops.get(i) / baseOps.get(i));
-                }
+                List<Double> ratios = Stats.ratios(ops, baseOps);
                 double ratio = Stats.median(ratios);
                 row.append(String.format(Locale.ROOT, " %.0f | **%.3f** (%.3f–%.3f) |", Stats.median(ops), ratio,
                         Stats.min(ratios), Stats.max(ratios)));
@@ -458,10 +455,7 @@ public final class Benchmarks {
             String goal = "";
             for (Setup setup : setups.subList(1, setups.size())) {
                 List<Double> cpu = figure(results.get(setup).get(w), key);
-                List<Double> ratios = new ArrayList<>();
-                for (int i = 0; i < Math.min(cpu.size(), baseCpu.size()); i++) {
-                    ratios.add(cpu.get(i) / baseCpu.get(i));
-                }
+                List<Double> ratios = Stats.ratios(cpu, baseCpu);
                 double v = Stats.median(cpu) / 1000.0;
                 double ratio = Stats.median(ratios);
                 row.append(String.format(Locale.ROOT, " %.1f (%+.1f) | **%.3f** (%.3f–%.3f) |", v, v - b, ratio,

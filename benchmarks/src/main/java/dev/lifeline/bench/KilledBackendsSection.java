@@ -202,10 +202,7 @@ final class KilledBackendsSection {
             List<Run> r = runs.get(setup);
             List<Double> ops = figure(r, "ops");
             List<Double> failed = figure(r, "failed");
-            List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < Math.min(ops.size(), baseOps.size()); i++) {
-                ratios.add(ops.get(i) / baseOps.get(i));
-            }
+            List<Double> ratios = Stats.ratios(ops, baseOps);
             List<Double> terminated = new ArrayList<>();
             long lost = 0;
             long doubled = 0;

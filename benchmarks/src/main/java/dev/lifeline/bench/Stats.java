@@ -30,6 +30,15 @@ final class Stats {
     }
 
     /** The median; for an even count the mean of the two middle values. NaN when empty. */
+    /** The per-round ratios {@code values[i] / base[i]}, over the rounds both have. */
+    static List<Double> ratios(List<Double> values, List<Double> base) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(values.size(), base.size()); i++) {
+            ratios.add(values.get(i) / base.get(i));
+        }
+        return ratios;
+    }
+
     static double median(List<Double> values) {
         if (values.isEmpty()) {
             return Double.NaN;

@@ -23,6 +23,11 @@ class StatsTest {
     }
 
     @Test
+    void ratiosPairRoundsAndStopAtTheShorterList() {
+        assertEquals(List.of(2.0, 0.5), Stats.ratios(List.of(4.0, 1.0, 9.0), List.of(2.0, 2.0)));
+    }
+
+    @Test
     void medianOfOddAndEvenRounds() {
         assertEquals(2.0, Stats.median(List.of(3.0, 1.0, 2.0)));
         assertEquals(2.5, Stats.median(List.of(4.0, 1.0, 2.0, 3.0)));
