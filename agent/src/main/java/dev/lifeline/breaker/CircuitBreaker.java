@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,7 +23,12 @@ import java.util.function.LongSupplier;
  *
  * <p>Fast path: in CLOSED, {@code tryAcquirePermission} is one volatile read, and a reported
  * outcome is one CAS on a packed {@code long} (the bucket's epoch and both counts), no lock, no
- * allocation. Phases are immutable objects replaced by CAS, so a new CLOSED phase starts with a
+ * allocation. A caller that has no clock reading at hand (a pool borrow) reports with
+ * {@link #onSuccessUntimed()}: a striped counter, no clock read. Those successes take their place
+ * in the window at the next {@link #tick(long)} (a statement's start passes its clock reading;
+ * once per bucket at most) or failure, so they count from a moment no earlier than their own.
+ * Nothing is decided on a success, and a success counted late can only keep the breaker closed
+ * longer (by one window at most, after a pause with no ticks), never open it. Phases are immutable objects replaced by CAS, so a new CLOSED phase starts with a
  * window of its own and a late report from an older phase cannot corrupt it.
  *
  * <p>Every permitted call must end in {@link #onSuccess()} or {@link #onFailure()}. Only failures
@@ -75,6 +81,8 @@ public final class CircuitBreaker {
     private final LongSupplier wallClockMillis;
     private final Listener listener;
     private final AtomicReference<Phase> phase;
+    /** Every {@link #onSuccessUntimed()}; a CLOSED phase counts those after its start. */
+    private final LongAdder untimed = new LongAdder();
 
     public CircuitBreaker(String target, BreakerConfig config, Listener listener) {
         this(target, config, listener, System::nanoTime, System::currentTimeMillis);
@@ -91,7 +99,7 @@ public final class CircuitBreaker {
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
         this.wallClockMillis = Objects.requireNonNull(wallClockMillis, "wallClockMillis");
         this.listener = listener == null ? Listener.NONE : listener;
-        this.phase = new AtomicReference<>(Phase.closed());
+        this.phase = new AtomicReference<>(closedPhase());
     }
 
     public String target() {
@@ -168,10 +176,48 @@ public final class CircuitBreaker {
             record(p.window, false, nanoClock.getAsLong());
         } else if (p.state == State.HALF_OPEN) {
             if (p.succeeded.incrementAndGet() >= config.halfOpenProbes()) {
-                transition(p, Phase.closed());
+                transition(p, closedPhase());
             }
         }
         // OPEN: a call permitted before the breaker opened; it changes nothing.
+    }
+
+    /**
+     * {@link #onSuccess()} for a caller without a clock reading: counted at once, placed in the
+     * window at the next {@link #tick(long)} or failure.
+     */
+    public void onSuccessUntimed() {
+        untimed.increment();
+        if (!enabled) {
+            return;
+        }
+        Phase p = phase.get();
+        if (p.state == State.HALF_OPEN) {
+            if (p.succeeded.incrementAndGet() >= config.halfOpenProbes()) {
+                transition(p, closedPhase());
+            }
+        }
+        // CLOSED: the count is all; OPEN: a call permitted before the breaker opened changes nothing.
+    }
+
+    /** How many successes were reported with {@link #onSuccessUntimed()}, ever (also when disabled). */
+    public long untimedSuccesses() {
+        return untimed.sum();
+    }
+
+    /**
+     * A caller's fresh clock reading ({@code System.nanoTime()}): once per bucket, the untimed
+     * successes counted since the last placement are placed in the window at {@code now}. Costs a
+     * volatile read and a comparison otherwise.
+     */
+    public void tick(long now) {
+        if (!enabled) {
+            return;
+        }
+        Phase p = phase.get();
+        if (p.state == State.CLOSED && now - p.nextPlacementNanos >= 0) {
+            placeUntimed(p, now);
+        }
     }
 
     /** The permitted call failed because the target is unavailable (see the class comment). */
@@ -182,6 +228,7 @@ public final class CircuitBreaker {
         Phase p = phase.get();
         long now = nanoClock.getAsLong();
         if (p.state == State.CLOSED) {
+            placeUntimed(p, now);
             long sums = record(p.window, true, now);
             long calls = sums & COUNT_MAX;
             long failures = sums >>> 32;
@@ -233,6 +280,38 @@ public final class CircuitBreaker {
             // A listener must not break the application's call.
         }
         return true;
+    }
+
+    /** A new CLOSED phase: an empty window, untimed successes counted from now on. */
+    private Phase closedPhase() {
+        return Phase.closed(nanoClock.getAsLong(), untimed.sum());
+    }
+
+    /** Untimed successes not yet in the window go into the bucket of {@code now}. */
+    private void placeUntimed(Phase p, long now) {
+        synchronized (p) {
+            p.nextPlacementNanos = now + bucketNanos;
+            long total = untimed.sum();
+            long count = total - p.placedUntimed;
+            if (count <= 0) {
+                return;
+            }
+            p.placedUntimed = total;
+            long epoch = Math.floorDiv(now, bucketNanos);
+            long tag = epoch & EPOCH_MASK;
+            int index = (int) Math.floorMod(epoch, (long) BUCKETS);
+            AtomicLongArray window = p.window;
+            while (true) {
+                long v = window.get(index);
+                long calls = (v >>> (2 * COUNT_BITS)) == tag ? v & COUNT_MAX : 0;
+                long failures = (v >>> (2 * COUNT_BITS)) == tag ? (v >>> COUNT_BITS) & COUNT_MAX : 0;
+                calls = Math.min(COUNT_MAX, calls + count);
+                long next = (tag << (2 * COUNT_BITS)) | (failures << COUNT_BITS) | calls;
+                if (next == v || window.compareAndSet(index, v, next)) {
+                    return;
+                }
+            }
+        }
     }
 
     /**
@@ -303,6 +382,8 @@ public final class CircuitBreaker {
         final long sinceNanos;             // HALF_OPEN
         final AtomicInteger permitted;     // HALF_OPEN
         final AtomicInteger succeeded;     // HALF_OPEN
+        long placedUntimed;                // CLOSED: the breaker's untimed count already in the window (under the phase's lock)
+        volatile long nextPlacementNanos;  // CLOSED: the next tick that places them
 
         private Phase(State state, AtomicLongArray window, long untilNanos, long untilWallMillis, String reason,
                       long sinceNanos, AtomicInteger permitted, AtomicInteger succeeded) {
@@ -316,8 +397,11 @@ public final class CircuitBreaker {
             this.succeeded = succeeded;
         }
 
-        static Phase closed() {
-            return new Phase(State.CLOSED, new AtomicLongArray(BUCKETS), 0, -1, null, 0, null, null);
+        static Phase closed(long now, long untimedSoFar) {
+            Phase closed = new Phase(State.CLOSED, new AtomicLongArray(BUCKETS), 0, -1, null, 0, null, null);
+            closed.placedUntimed = untimedSoFar;
+            closed.nextPlacementNanos = now;
+            return closed;
         }
 
         static Phase open(long untilNanos, long untilWallMillis, String reason) {

@@ -57,7 +57,7 @@ public final class DataSourceInterceptor {
                 connection = runtime.acquisition.callAfterFirstFailure(target.name, null, runtime.acquireClassifier, first,
                         attemptNumber -> original(scope, dataSource, withCredentials, user, password));
             }
-            health.onSuccess();
+            health.onSuccessUntimed(); // no clock read per borrow: the connection's next statement ticks the breaker
             reported = true;
             return connection;
         } catch (SQLException e) {

@@ -122,8 +122,13 @@ final class SqlText {
         return -1;
     }
 
+    /** {@code word} in lower case; its first letter is compared first, as most statements differ there. */
     private static boolean wordAt(String sql, int at, String word) {
         int end = at + word.length();
+        char first = sql.charAt(at);
+        if (first != word.charAt(0) && first != (char) (word.charAt(0) - ('a' - 'A'))) {
+            return false;
+        }
         return sql.regionMatches(true, at, word, 0, word.length())
                 && (end == sql.length() || !Character.isLetterOrDigit(sql.charAt(end)));
     }

@@ -6,6 +6,8 @@ import dev.lifeline.retry.FailureClassifier;
 import java.io.EOFException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.SocketException;
@@ -70,6 +72,24 @@ public final class StatementCore {
 
     private static final int[] NO_IDS = new int[0];
 
+    // A volatile store is followed by a full fence on x86. The constructor's stores and close()'s
+    // need none (the object reaches other threads only through the application's own hand-over),
+    // so they are plain or release stores through these handles; reads stay volatile.
+    private static final VarHandle PHYSICAL;
+    private static final VarHandle GENERATION;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PHYSICAL = lookup.findVarHandle(StatementCore.class, "physical", Statement.class);
+            GENERATION = lookup.findVarHandle(StatementCore.class, "generation", int.class);
+            CLOSED = lookup.findVarHandle(StatementCore.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** The driver's statement this one currently stands for. Read by the generated wrapper on every call. */
     public volatile Statement physical;
 
@@ -106,7 +126,7 @@ public final class StatementCore {
     private StatementCore(ConnectionCore owner, Statement physical, WrapperType type, int creator, String sql,
                           int a, int b, int c, Object extra) {
         this.owner = owner;
-        this.physical = physical;
+        PHYSICAL.set(this, physical);
         this.type = type;
         this.creator = creator;
         this.preparedSql = sql;
@@ -114,7 +134,7 @@ public final class StatementCore {
         this.creatorB = b;
         this.creatorC = c;
         this.creatorExtra = extra;
-        this.generation = owner.generation();
+        GENERATION.set(this, owner.generation());
     }
 
     static Statement wrap(ConnectionCore owner, Statement physical, int creator, String sql, int a, int b, int c,
@@ -389,7 +409,7 @@ public final class StatementCore {
     }
 
     public void close() throws SQLException {
-        closed = true;
+        CLOSED.setRelease(this, true);
         physical.close();
     }
 
@@ -446,8 +466,13 @@ public final class StatementCore {
         } else {
             slot(index);
             parameterIds[index] = id + 1;
+            if (parameterBits == null) {
+                parameterBits = new long[parameterIds.length];
+            }
             parameterBits[index] = bits;
-            parameterValues[index] = null;
+            if (parameterValues != null) {
+                parameterValues[index] = null;
+            }
         }
         noteReplayable(id);
     }
@@ -462,6 +487,9 @@ public final class StatementCore {
         } else {
             slot(index);
             parameterIds[index] = id + 1;
+            if (parameterValues == null) {
+                parameterValues = new Object[parameterIds.length];
+            }
             parameterValues[index] = value;
         }
         noteReplayable(id);
@@ -516,9 +544,10 @@ public final class StatementCore {
     private void slot(int index) {
         if (index >= parameterIds.length) {
             int size = Math.max(index + 1, Math.max(8, parameterIds.length * 2));
+            // The value arrays come when a value of their kind is first bound (most statements bind one kind).
             parameterIds = Arrays.copyOf(parameterIds, size);
-            parameterBits = parameterBits == null ? new long[size] : Arrays.copyOf(parameterBits, size);
-            parameterValues = parameterValues == null ? new Object[size] : Arrays.copyOf(parameterValues, size);
+            parameterBits = parameterBits == null ? null : Arrays.copyOf(parameterBits, size);
+            parameterValues = parameterValues == null ? null : Arrays.copyOf(parameterValues, size);
         }
     }
 
@@ -821,8 +850,9 @@ public final class StatementCore {
                 continue;
             }
             Method setter = type.recorded[id];
-            Object value = values[index] != null || !setter.getParameterTypes()[1].isPrimitive()
-                    ? values[index] : WrapperValues.decode(setter, 1, bits[index]);
+            Object boxed = values == null ? null : values[index];
+            Object value = boxed != null || !setter.getParameterTypes()[1].isPrimitive()
+                    ? boxed : WrapperValues.decode(setter, 1, bits[index]);
             call(fresh, id, new Object[]{index, value});
         }
         if (others != null) {
@@ -856,8 +886,9 @@ public final class StatementCore {
 
         Batch(StatementCore core) {
             this.ids = core.parameterIds.clone();
-            this.bits = core.parameterBits == null ? new long[ids.length] : core.parameterBits.clone();
-            this.values = core.parameterValues == null ? new Object[ids.length] : core.parameterValues.clone();
+            // Null stays null: a kind of value never bound is never read back (see applyParameters).
+            this.bits = core.parameterBits == null ? null : core.parameterBits.clone();
+            this.values = core.parameterValues == null ? null : core.parameterValues.clone();
             this.others = core.otherParameters == null ? null : new LinkedHashMap<>(core.otherParameters);
         }
     }

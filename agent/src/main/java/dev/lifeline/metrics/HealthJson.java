@@ -62,7 +62,7 @@ final class HealthJson {
             json.append("null");
         }
         json.append('}');
-        json.append(",\"calls\":{\"success\":").append(t.callsSucceeded.sum())
+        json.append(",\"calls\":{\"success\":").append(t.succeeded())
                 .append(",\"failure\":").append(t.callsFailed.sum())
                 .append(",\"rejected\":").append(t.callsRejected.sum()).append('}');
         json.append(",\"retries\":").append(t.retries.sum());

@@ -148,7 +148,7 @@ final class MicrometerMeters implements Consumer<TargetHealth> {
             return;
         }
         r.counter("lifeline.calls", "Calls to the target, by outcome (rejected: failed fast by the circuit breaker)",
-                t, h -> h.callsSucceeded.sum(), kind, target, "outcome", "success");
+                t, h -> h.succeeded(), kind, target, "outcome", "success");
         r.counter("lifeline.calls", "Calls to the target, by outcome (rejected: failed fast by the circuit breaker)",
                 t, h -> h.callsFailed.sum(), kind, target, "outcome", "failure");
         r.counter("lifeline.calls", "Calls to the target, by outcome (rejected: failed fast by the circuit breaker)",

@@ -114,6 +114,20 @@ public final class TargetHealth {
     }
 
     /**
+     * {@link #onSuccess()} on a path too hot for a clock read (every pool borrow): the breaker
+     * places it in its window at the next {@link CircuitBreaker#tick(long)}, which the connection's
+     * next statement gives.
+     */
+    public void onSuccessUntimed() {
+        breaker.onSuccessUntimed(); // its striped counter is also this target's count of them: one CAS, not two
+    }
+
+    /** Calls that succeeded, counted by either method. */
+    long succeeded() {
+        return callsSucceeded.sum() + breaker.untimedSuccesses();
+    }
+
+    /**
      * The call ended with {@code failure} thrown to the application.
      *
      * @param targetUnavailable the failure says the target cannot be reached or refuses clients

@@ -154,6 +154,69 @@ class CircuitBreakerTest {
         assertEquals(List.of("CLOSED->OPEN"), transitions);
     }
 
+    private static void untimedSuccesses(CircuitBreaker breaker, int successes) {
+        for (int i = 0; i < successes; i++) {
+            assertTrue(breaker.tryAcquirePermission());
+            breaker.onSuccessUntimed();
+        }
+    }
+
+    @Test
+    void untimedSuccessesCountInTheWindowAsTimedOnesDo() {
+        CircuitBreaker breaker = breaker(0.5, 4, 1);
+        untimedSuccesses(breaker, 4);
+        breaker.tick(nanos);
+        calls(breaker, 0, 3);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "3 of 7 failed");
+        calls(breaker, 0, 1);
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "4 of 8 failed");
+        assertEquals(4, breaker.untimedSuccesses());
+    }
+
+    @Test
+    void untimedSuccessesWithNoTickArePlacedByTheNextFailure() {
+        CircuitBreaker breaker = breaker(0.5, 4, 1);
+        untimedSuccesses(breaker, 4);
+        calls(breaker, 0, 3);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "3 of 7 failed: the 4 successes were counted");
+    }
+
+    @Test
+    void untimedSuccessesTickedMoreThanAWindowAgoNoLongerCount() {
+        CircuitBreaker breaker = breaker(0.5, 4, 1);
+        untimedSuccesses(breaker, 4);
+        breaker.tick(nanos);
+        advance(Duration.ofSeconds(11));
+        breaker.tick(nanos); // nothing new to place
+        calls(breaker, 0, 4);
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "4 of 4 within 10s: the successes aged out");
+    }
+
+    @Test
+    void aTickWithinTheSameBucketPlacesNothingNew() {
+        CircuitBreaker breaker = breaker(0.5, 4, 1);
+        breaker.tick(nanos);
+        untimedSuccesses(breaker, 4);
+        breaker.tick(nanos + 1); // same bucket: these wait for a later tick or a failure
+        advance(Duration.ofSeconds(11));
+        calls(breaker, 0, 3);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(),
+                "placed by the failure, late: a success counted late only keeps the breaker closed longer");
+    }
+
+    @Test
+    void untimedProbeSuccessesCloseAHalfOpenBreaker() {
+        CircuitBreaker breaker = breaker(0.5, 2, 2);
+        calls(breaker, 0, 2);
+        advance(Duration.ofSeconds(30));
+        untimedSuccesses(breaker, 1);
+        assertEquals(CircuitBreaker.State.HALF_OPEN, breaker.state());
+        untimedSuccesses(breaker, 1);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        calls(breaker, 0, 1);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "a fresh window: the probes' successes are not in it, 1 call");
+    }
+
     @Test
     void aDisabledBreakerNeverOpens() {
         CircuitBreaker breaker = new CircuitBreaker(TARGET, BreakerConfig.DISABLED, null);
