@@ -1,5 +1,6 @@
 package dev.lifeline.jdbc;
 
+import dev.lifeline.jdbc.pgjdbc.ResultCount;
 import dev.lifeline.limit.ConnectionCap;
 import dev.lifeline.log.LifelineLog;
 
@@ -76,6 +77,11 @@ public final class ConnectionCore {
     private long lastUsedNanos = System.nanoTime();
     /** The object the application holds. */
     Object wrapper;
+    /**
+     * pgjdbc's count of result messages on the current session's stream (a {@code PGStream} woven
+     * as it was defined), or null: then a pgjdbc session counts them per thread.
+     */
+    volatile ResultCount results;
 
     // The transaction as the application sees it, since its last boundary (setAutoCommit, commit, rollback).
     /** Statements sent in the current transaction. */
@@ -104,6 +110,7 @@ public final class ConnectionCore {
     static Connection wrap(Driver driver, String url, Properties info, Connection physical,
                            ConnectionCap.Slot slot, TargetState target) throws SQLException {
         ConnectionCore core = new ConnectionCore(driver, url, copyOf(info), physical, slot, target);
+        core.results = resultCount(JdbcThreadState.current().takeCreatedStream(), core.traits);
         core.session.initialFrom(physical);
         Object wrapper = WrapperType.CONNECTIONS.get(physical.getClass()).instantiate(core);
         core.wrapper = wrapper;
@@ -150,6 +157,10 @@ public final class ConnectionCore {
             }
         }
         return physical;
+    }
+
+    private static ResultCount resultCount(Object stream, DriverTraits traits) {
+        return traits.protocolSignals && stream instanceof ResultCount ? (ResultCount) stream : null;
     }
 
     int generation() {
@@ -640,6 +651,7 @@ public final class ConnectionCore {
             Connection old = physical;
             closeQuietly(old);
             Connection fresh = DriverConnectInterceptor.reconnect(runtime, driver, url, info, target);
+            ResultCount freshResults = resultCount(JdbcThreadState.current().takeCreatedStream(), DriverTraits.of(fresh));
             try {
                 session.applyTo(fresh);
                 if (sqlBegin != null) {
@@ -653,6 +665,7 @@ public final class ConnectionCore {
             }
             physical = fresh;
             traits = DriverTraits.of(fresh);
+            results = freshResults;
             slot.watch(fresh);
             broken = false;
             reportedInvalid = false;

@@ -70,7 +70,9 @@ public final class DriverConnectInterceptor {
         boolean handedOver = false;
         boolean reported = !outermost;
         try {
-            slot = acquireSlot(runtime, target);
+            // With replayStatements=false the application gets the driver's own connection, whose
+            // close Lifeline never sees: no slot is taken, and the adaptive cap learns nothing from it.
+            slot = runtime.replayStatements ? acquireSlot(runtime, target) : null;
             ConnectionCap.Slot held = slot;
             Object connection;
             if (!outermost) {
@@ -124,8 +126,11 @@ public final class DriverConnectInterceptor {
         }
         targetAnswered(target);
         JdbcRuntime runtime = JdbcRuntime.get();
-        if (runtime != null && !runtime.replayStatements) {
-            slot.release(); // the driver's own object: its close is not seen, so it holds no slot
+        if (slot == null || (runtime != null && !runtime.replayStatements)) {
+            scope.clearCreatedStream();
+            if (slot != null) {
+                slot.release(); // the setting changed under a connect in progress: the driver's own object holds no slot
+            }
             return physical;
         }
         try {
@@ -193,6 +198,7 @@ public final class DriverConnectInterceptor {
             throws SQLException {
         scope.inDriverConnect++;
         scope.runOriginalNext = true;
+        scope.clearCreatedStream(); // what pgjdbc creates now is this connection's (see ConnectionCore.results)
         try {
             return driver.connect(url, info);
         } finally {

@@ -28,6 +28,33 @@ public final class JdbcThreadState {
      */
     int resultMessages;
 
+    /**
+     * The last counting pgjdbc stream constructed during the physical connect in progress on this
+     * thread (see {@code pgjdbc.ResultCount}): the connection's wrapper takes it. Streams made
+     * outside a connect (pgjdbc's cancel requests) are not kept.
+     */
+    private Object createdStream;
+
+    /** A counting {@code PGStream} was constructed on this thread ({@code pgjdbc.ProtocolSignals}). */
+    public static void streamCreated(Object stream) {
+        JdbcThreadState state = CURRENT.get();
+        if (state.inDriverConnect > 0) {
+            state.createdStream = stream;
+        }
+    }
+
+    /** Forgets any stream before a physical connect starts. */
+    void clearCreatedStream() {
+        createdStream = null;
+    }
+
+    /** The stream the last physical connect on this thread created, or null; forgotten here. */
+    Object takeCreatedStream() {
+        Object stream = createdStream;
+        createdStream = null;
+        return stream;
+    }
+
     /** A result message of the current statement was read (pgjdbc's protocol reader, {@code pgjdbc.ProtocolSignals}). */
     public static void resultMessageReceived() {
         CURRENT.get().resultMessages++;

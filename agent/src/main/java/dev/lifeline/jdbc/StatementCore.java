@@ -1,5 +1,6 @@
 package dev.lifeline.jdbc;
 
+import dev.lifeline.jdbc.pgjdbc.ResultCount;
 import dev.lifeline.log.LifelineLog;
 import dev.lifeline.retry.FailureClassifier;
 
@@ -107,6 +108,9 @@ public final class StatementCore {
 
     private volatile boolean cancelled;
     private volatile boolean closed;
+    /** The session's result count when the current execution started (see {@link ConnectionCore#results}). */
+    private ResultCount countedOn;
+    private int resultsAtStart;
 
     // Bound parameters by index, the common shapes unboxed: id + 1 of the setter (0 = none), and its value.
     private int[] parameterIds = NO_IDS;
@@ -573,7 +577,13 @@ public final class StatementCore {
                 if (generation != owner.generation()) {
                     recreate();
                 }
-                JdbcThreadState.current().resultMessages = 0;
+                ResultCount results = owner.results;
+                countedOn = results;
+                if (results != null) {
+                    resultsAtStart = results.lifeline$resultMessages();
+                } else if (owner.traits().protocolSignals) {
+                    JdbcThreadState.current().resultMessages = 0; // a pgjdbc stream of the old shape
+                }
                 if (cancelled) {
                     cancelled = false; // a volatile write only when needed: a fence per statement otherwise
                 }
@@ -583,6 +593,13 @@ public final class StatementCore {
             }
         }
         return physical;
+    }
+
+    /** Whether pgjdbc read a result message of this statement (since {@link #begin()}). */
+    private boolean resultSeen() {
+        ResultCount results = countedOn;
+        return results != null ? results.lifeline$resultMessages() != resultsAtStart
+                : JdbcThreadState.current().resultMessages > 0;
     }
 
     private void end(String sql) {
@@ -705,7 +722,7 @@ public final class StatementCore {
         facts.cursorOpen = owner.transactionCursor;
         facts.readOnly = owner.session.readOnly || isRead(runtime, sql);
         facts.simpleProtocol = traits.simpleProtocol(connection);
-        facts.resultSeen = !traits.protocolSignals || JdbcThreadState.current().resultMessages > 0;
+        facts.resultSeen = !traits.protocolSignals || resultSeen();
         facts.sqlState = failure.getSQLState();
         facts.severity = DriverTraits.severity(failure);
         facts.ioFailure = hasIoCause(failure);

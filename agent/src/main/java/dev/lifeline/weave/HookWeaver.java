@@ -15,7 +15,11 @@ import net.bytebuddy.jar.asm.Type;
  *       (the call was handled, retries and all), null runs the original body unchanged;</li>
  *   <li><b>before return</b>: at every {@code return}, pass the value or {@code this} to Lifeline;</li>
  *   <li>nothing else: no field, method or attribute is added, so a loaded class can be
- *       retransformed too.</li>
+ *       retransformed too. The one exception is pgjdbc's {@code PGStream} as it is first defined
+ *       (or retransformed after that): it gets a count of the result messages it read, an
+ *       {@code int} field behind the {@code pgjdbc.ResultCount} interface, so that counting costs
+ *       a field increment per message instead of a thread-local lookup. A {@code PGStream} loaded
+ *       before Lifeline keeps its shape and counts per thread.</li>
  * </ul>
  *
  * <p>A prologue has one branch target, after the hand-over, where the stack holds the null
@@ -35,6 +39,9 @@ final class HookWeaver extends ClassVisitor {
     private final Plan plan;
     private boolean frames;
     private boolean woven;
+    private String className;
+    /** {@link Plan#countResults}, unless the class has its count already. */
+    private boolean countResults;
 
     /** What to weave into the class at hand: its JDBC kinds, or the one named target it is. */
     static final class Plan {
@@ -48,18 +55,30 @@ final class HookWeaver extends ClassVisitor {
          * every method, or an inherited body would run on its empty fields.
          */
         final boolean liftFinals;
+        /** {@code PGStream} with the result count of its own (see the class comment), else per thread. */
+        final boolean countResults;
 
         Plan(int jdbcKinds, Target named, String bridge) {
-            this(jdbcKinds, named, bridge, false);
+            this(jdbcKinds, named, bridge, false, false);
         }
 
         Plan(int jdbcKinds, Target named, String bridge, boolean liftFinals) {
+            this(jdbcKinds, named, bridge, liftFinals, false);
+        }
+
+        Plan(int jdbcKinds, Target named, String bridge, boolean liftFinals, boolean countResults) {
             this.jdbcKinds = jdbcKinds;
             this.named = named;
             this.bridge = bridge;
             this.liftFinals = liftFinals;
+            this.countResults = countResults;
         }
     }
+
+    /** The interface a counting {@code PGStream} implements, and its field. */
+    static final String RESULT_COUNT = JDBC + "pgjdbc/ResultCount";
+    static final String RESULT_COUNT_METHOD = "lifeline$resultMessages";
+    private static final String RESULT_COUNT_FIELD = "lifeline$results";
 
     /** The classes Lifeline instruments by name (the HTTP libraries' also under a relocated package). */
     enum Target {
@@ -76,6 +95,7 @@ final class HookWeaver extends ClassVisitor {
     HookWeaver(ClassVisitor next, Plan plan) {
         super(Opcodes.ASM9, next);
         this.plan = plan;
+        this.countResults = plan.countResults;
     }
 
     /** Whether any method was changed (if not, the class is left byte for byte as it was). */
@@ -86,7 +106,35 @@ final class HookWeaver extends ClassVisitor {
     @Override
     public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
         frames = (version & 0xFFFF) >= Opcodes.V1_6;
+        className = name;
+        if (countResults && interfaces != null && java.util.Arrays.asList(interfaces).contains(RESULT_COUNT)) {
+            countResults = false; // woven already (another transformer of Lifeline's saw it first): left as it is
+        }
+        if (countResults) {
+            String[] more = interfaces == null ? new String[1] : java.util.Arrays.copyOf(interfaces, interfaces.length + 1);
+            more[more.length - 1] = RESULT_COUNT;
+            interfaces = more;
+        }
         super.visit(version, access, name, signature, superName, interfaces);
+    }
+
+    @Override
+    public void visitEnd() {
+        if (countResults) {
+            // private transient int lifeline$results; public int lifeline$resultMessages() { return lifeline$results; }
+            super.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_TRANSIENT | Opcodes.ACC_SYNTHETIC, RESULT_COUNT_FIELD, "I",
+                    null, null).visitEnd();
+            MethodVisitor getter = super.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_SYNTHETIC, RESULT_COUNT_METHOD, "()I",
+                    null, null);
+            getter.visitCode();
+            getter.visitVarInsn(Opcodes.ALOAD, 0);
+            getter.visitFieldInsn(Opcodes.GETFIELD, className, RESULT_COUNT_FIELD, "I");
+            getter.visitInsn(Opcodes.IRETURN);
+            getter.visitMaxs(1, 1);
+            getter.visitEnd();
+            woven = true;
+        }
+        super.visitEnd();
     }
 
     @Override
@@ -181,6 +229,32 @@ final class HookWeaver extends ClassVisitor {
                 }
                 return null;
             case PG_STREAM:
+                if (countResults && name.equals("receiveChar") && descriptor.equals("()I")) {
+                    return new BeforeReturn(mv, Opcodes.IRETURN, 3) {
+                        @Override
+                        void atReturn() {
+                            // this.lifeline$results += ProtocolSignals.weight(c), the message type c staying on the stack
+                            super.visitInsn(Opcodes.DUP);
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            super.visitInsn(Opcodes.SWAP);
+                            invokeStatic(JDBC + "pgjdbc/ProtocolSignals", "weight", "(I)I");
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            super.visitFieldInsn(Opcodes.GETFIELD, className, RESULT_COUNT_FIELD, "I");
+                            super.visitInsn(Opcodes.IADD);
+                            super.visitFieldInsn(Opcodes.PUTFIELD, className, RESULT_COUNT_FIELD, "I");
+                        }
+                    };
+                }
+                if (countResults && name.equals("<init>")) {
+                    return new BeforeReturn(mv, Opcodes.RETURN) {
+                        @Override
+                        void atReturn() {
+                            // The connect in progress on this thread learns which stream is its own.
+                            super.visitVarInsn(Opcodes.ALOAD, 0);
+                            invokeStatic(JDBC + "pgjdbc/ProtocolSignals", "streamCreated", "(Ljava/lang/Object;)V");
+                        }
+                    };
+                }
                 if (name.equals("receiveChar") && descriptor.equals("()I")) {
                     return new BeforeReturn(mv, Opcodes.IRETURN) {
                         @Override
@@ -523,7 +597,11 @@ final class HookWeaver extends ClassVisitor {
         private final int returnOpcode;
 
         BeforeReturn(MethodVisitor mv, int returnOpcode) {
-            super(mv, 2);
+            this(mv, returnOpcode, 2);
+        }
+
+        BeforeReturn(MethodVisitor mv, int returnOpcode, int extraStack) {
+            super(mv, extraStack);
             this.returnOpcode = returnOpcode;
         }
 

@@ -107,7 +107,7 @@ public final class LifelineTransformer implements ClassFileTransformer {
         try {
             HookWeaver.Plan plan = classBeingRedefined == null && PGJDBC_FINALS.contains(name)
                     ? new HookWeaver.Plan(0, null, null, true) // a change of modifiers: only before the class exists
-                    : plan(loader, name, classfile);
+                    : plan(loader, name, classfile, classBeingRedefined);
             return plan == null ? null : weave(classfile, plan);
         } catch (Throwable t) {
             LifelineLog.internalError("instrumenting " + name.replace('/', '.'), t);
@@ -115,8 +115,13 @@ public final class LifelineTransformer implements ClassFileTransformer {
         }
     }
 
-    private HookWeaver.Plan plan(ClassLoader loader, String name, byte[] classfile) {
+    private HookWeaver.Plan plan(ClassLoader loader, String name, byte[] classfile, Class<?> classBeingRedefined) {
         HookWeaver.Target named = named(name);
+        if (named == HookWeaver.Target.PG_STREAM) {
+            // Its own result count only while the class is defined, or again for one that has it.
+            boolean count = classBeingRedefined == null || hasResultCount(classBeingRedefined);
+            return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null, false, count) : null;
+        }
         if (named != null) {
             if (named == HookWeaver.Target.HTTP_CLIENT_FACADE) {
                 return facadeBridge == null ? null : new HookWeaver.Plan(0, named, facadeBridge);
@@ -244,6 +249,15 @@ public final class LifelineTransformer implements ClassFileTransformer {
             }
         }
         return skipOwnClasses && name.startsWith("dev/lifeline/");
+    }
+
+    private static boolean hasResultCount(Class<?> type) {
+        for (Class<?> iface : type.getInterfaces()) {
+            if (iface.getName().equals(HookWeaver.RESULT_COUNT.replace('/', '.'))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The woven class file, or null when no method matched (the class is left as it was). */

@@ -144,6 +144,24 @@ class InstrumentedAcquisitionTest {
     }
 
     @Test
+    void withoutStatementReplaysTheDriversOwnConnectionsTakeNoSlotAndStillRetryTheirConnect() throws Exception {
+        configure("lifeline.jdbc.replayStatements=false,lifeline.jdbc.maxConnections=1,lifeline.jdbc.acquireTimeout=200ms,"
+                + "lifeline.retry.initialBackoff=1ms");
+        FlakyDriver driver = new FlakyDriver(1, "08001");
+        Connection first = driver.connect(URL, new Properties());
+        Connection second = driver.connect(URL, new Properties());
+
+        assertTrue(Proxy.isProxyClass(first.getClass()) && Proxy.isProxyClass(second.getClass()),
+                "the driver's own objects: " + first.getClass() + ", " + second.getClass());
+        assertEquals(3, driver.attempts.get(), "one refusal retried, then two connections beyond maxConnections=1");
+        TargetState target = JdbcRuntime.get().forUrl(URL);
+        assertEquals(0, target.cap.inUse(), "their close is never seen, so they hold no slot");
+        first.close();
+        second.close();
+        assertEquals(0, target.cap.inUse());
+    }
+
+    @Test
     void aDriverThatDeclinesTheUrlStillReturnsNull() throws Exception {
         configure("");
         FlakyDriver driver = new FlakyDriver(0, "08001");

@@ -67,7 +67,7 @@ class LifelineTransformerTest {
         assertTrue(seen > 500, "both jars were read: " + seen);
         assertEquals(new TreeSet<>(List.of(
                         "org/postgresql/Driver",                   // Driver.connect
-                        "org/postgresql/core/PGStream",            // receiveChar
+                        "org/postgresql/core/PGStream",            // receiveChar, its own result count
                         "com/zaxxer/hikari/HikariConfig",          // validate
                         "com/zaxxer/hikari/HikariDataSource",       // getConnection()
                         "com/zaxxer/hikari/util/DriverDataSource",  // getConnection() under the pool
@@ -97,6 +97,75 @@ class LifelineTransformerTest {
         assertNull(transform(DataSourceSkeleton.class), "declares no getConnection: nothing to weave");
         assertNull(transform(NamedDataSource.class), "an interface is never woven");
         assertNull(transform(NotJdbc.class), "has a getConnection(), but is no DataSource");
+    }
+
+    @Test
+    void pgStreamCountsTheResultMessagesItReadsInAFieldOfItsOwn() throws Exception {
+        Path pgjdbc = jarOf(org.postgresql.Driver.class);
+        String name = "org/postgresql/core/PGStream";
+        byte[] original;
+        try (InputStream in = org.postgresql.Driver.class.getResourceAsStream("/" + name + ".class")) {
+            original = in.readAllBytes();
+        }
+        byte[] woven = transformer.transform(getClass().getClassLoader(), name, null, null, original);
+        assertNotNull(woven);
+        // A server that sends DataRow, ReadyForQuery, CommandComplete, ErrorResponse type bytes.
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             WovenLoader loader = new WovenLoader(urls(List.of(pgjdbc)), Map.of(name, woven))) {
+            Thread sender = new Thread(() -> {
+                try (java.net.Socket client = server.accept()) {
+                    client.getOutputStream().write(new byte[]{'D', 'Z', 'C', 'E'});
+                    client.getOutputStream().flush();
+                    client.getInputStream().read(); // until the stream is closed
+                } catch (IOException ignored) {
+                    // the test fails on its own assertions
+                }
+            });
+            sender.start();
+            Class<?> streamClass = Class.forName(name.replace('/', '.'), true, loader);
+            Class<?> hostSpec = Class.forName("org.postgresql.util.HostSpec", true, loader);
+            Object stream = streamClass.getConstructor(javax.net.SocketFactory.class, hostSpec, int.class)
+                    .newInstance(javax.net.SocketFactory.getDefault(),
+                            hostSpec.getConstructor(String.class, int.class).newInstance("127.0.0.1", server.getLocalPort()), 5000);
+            assertTrue(stream instanceof dev.lifeline.jdbc.pgjdbc.ResultCount, "the woven PGStream implements ResultCount");
+            dev.lifeline.jdbc.pgjdbc.ResultCount count = (dev.lifeline.jdbc.pgjdbc.ResultCount) stream;
+            java.lang.reflect.Method receiveChar = streamClass.getMethod("receiveChar");
+            List<Integer> seen = new ArrayList<>();
+            List<Integer> counts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add((Integer) receiveChar.invoke(stream));
+                counts.add(count.lifeline$resultMessages());
+            }
+            assertEquals(List.of((int) 'D', (int) 'Z', (int) 'C', (int) 'E'), seen, "the message types reach pgjdbc unchanged");
+            assertEquals(List.of(1, 1, 2, 2), counts, "DataRow and CommandComplete count; ReadyForQuery and ErrorResponse do not");
+            streamClass.getMethod("close").invoke(stream);
+            sender.join(5000);
+        }
+    }
+
+    @Test
+    void aPgStreamLoadedBeforeTheAgentKeepsItsShapeWhenRetransformed() throws Exception {
+        String name = "org/postgresql/core/PGStream";
+        byte[] original;
+        try (InputStream in = org.postgresql.Driver.class.getResourceAsStream("/" + name + ".class")) {
+            original = in.readAllBytes();
+        }
+        // Retransforming cannot add a field or an interface: the count stays per thread.
+        byte[] retransformed = transformer.transform(getClass().getClassLoader(), name, LoadedBeforeTheAgent.class,
+                null, original);
+        assertNotNull(retransformed, "receiveChar is still hooked");
+        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(retransformed);
+        assertEquals(List.of(new net.bytebuddy.jar.asm.ClassReader(original).getInterfaces()), List.of(reader.getInterfaces()));
+        List<String> fields = new ArrayList<>();
+        reader.accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+            @Override
+            public net.bytebuddy.jar.asm.FieldVisitor visitField(int access, String field, String descriptor, String signature,
+                                                                  Object value) {
+                fields.add(field);
+                return null;
+            }
+        }, 0);
+        assertTrue(fields.stream().noneMatch(f -> f.startsWith("lifeline$")), fields.toString());
     }
 
     @Test
@@ -171,6 +240,13 @@ class LifelineTransformerTest {
                 return loaded;
             }
         }
+    }
+
+    /**
+     * Stands for a {@code PGStream} defined before Lifeline was there (no {@code ResultCount}); the
+     * real one may already have its count in this JVM, where other tests install the transformer.
+     */
+    static final class LoadedBeforeTheAgent {
     }
 
     static final class ConcreteDataSource extends DataSourceSkeleton {

@@ -12,7 +12,11 @@ public final class ProtocolSignals {
     private ProtocolSignals() {
     }
 
-    public static void received(int messageType) {
+    /**
+     * 1 for a message that proves the server ran the statement, 0 otherwise. A {@code PGStream}
+     * woven as it was defined adds this to its own count ({@link ResultCount}).
+     */
+    public static int weight(int messageType) {
         switch (messageType) {
             case 'C': // CommandComplete
             case 'D': // DataRow
@@ -21,10 +25,21 @@ public final class ProtocolSignals {
             case 'G': // CopyInResponse
             case 'H': // CopyOutResponse
             case 'W': // CopyBothResponse
-                JdbcThreadState.resultMessageReceived();
-                break;
+                return 1;
             default:
-                break;
+                return 0;
         }
+    }
+
+    /** A {@code PGStream} loaded before Lifeline (retransformed, no field of its own): counted per thread. */
+    public static void received(int messageType) {
+        if (weight(messageType) != 0) {
+            JdbcThreadState.resultMessageReceived();
+        }
+    }
+
+    /** A counting {@code PGStream} was constructed: the connect in progress on this thread takes it. */
+    public static void streamCreated(Object stream) {
+        JdbcThreadState.streamCreated(stream);
     }
 }
