@@ -55,6 +55,7 @@ final class AsyncCall<R> implements BiConsumer<R, Throwable> {
             result.completeExceptionally(new ConnectException(target.health.rejectionMessage()));
             return result;
         }
+        target.health.breaker().tick(start); // see HttpTarget.checkBreaker
         target.budget.callStarted();
         result.whenComplete((response, failure) -> {
             target.budget.callFinished();

@@ -36,10 +36,11 @@ final class HttpTarget {
      * The breaker's answer before a call: an open breaker fails the call at once with the type a
      * client of a refused host sees, so existing handlers keep working.
      */
-    void checkBreaker() throws java.net.ConnectException {
+    void checkBreaker(long startNanos) throws java.net.ConnectException {
         if (!health.tryAcquirePermission()) {
             throw new java.net.ConnectException(health.rejectionMessage());
         }
+        health.breaker().tick(startNanos); // the call's own start time: its success needs no clock read
     }
 
     /** Reports how a permitted call ended: unavailable means a transport failure or a retryable status. */
@@ -50,7 +51,7 @@ final class HttpTarget {
             health.recordHttpStatus(status);
             health.onFailure(null, true);
         } else {
-            health.onSuccess();
+            health.onSuccessUntimed(); // placed in the breaker's window by the next call's tick
         }
     }
 

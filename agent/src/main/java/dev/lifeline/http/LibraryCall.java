@@ -104,7 +104,7 @@ public final class LibraryCall {
         FailureClassifier classifier = failure -> failure instanceof RetryableStatus
                 ? ((RetryableStatus) failure).fitsDeadline(start, runtime.deadlineNanos)
                 : RetryRules.retriesFailure(scope, failure);
-        target.checkBreaker();
+        target.checkBreaker(start);
         boolean reported = false;
         try {
             R result = runtime.retrier.call(target.name, target.budget, classifier, attempt -> {

@@ -82,6 +82,12 @@ public final class ConnectionCore {
      * as it was defined), or null: then a pgjdbc session counts them per thread.
      */
     volatile ResultCount results;
+    /**
+     * No stream of its own, but pgjdbc's reader of this session is hooked the per-thread way (a
+     * {@code PGStream} loaded before Lifeline). With neither, whether a result arrived is unknown,
+     * and unknown means "the server may have run it": no write is replayed.
+     */
+    volatile boolean countsPerThread;
 
     // The transaction as the application sees it, since its last boundary (setAutoCommit, commit, rollback).
     /** Statements sent in the current transaction. */
@@ -110,7 +116,9 @@ public final class ConnectionCore {
     static Connection wrap(Driver driver, String url, Properties info, Connection physical,
                            ConnectionCap.Slot slot, TargetState target) throws SQLException {
         ConnectionCore core = new ConnectionCore(driver, url, copyOf(info), physical, slot, target);
-        core.results = resultCount(JdbcThreadState.current().takeCreatedStream(), core.traits);
+        JdbcThreadState scope = JdbcThreadState.current();
+        core.results = resultCount(scope.takeCreatedStream(), core.traits);
+        core.countsPerThread = core.results == null && core.traits.protocolSignals && scope.takeHookedRead();
         core.session.initialFrom(physical);
         Object wrapper = WrapperType.CONNECTIONS.get(physical.getClass()).instantiate(core);
         core.wrapper = wrapper;
@@ -651,7 +659,10 @@ public final class ConnectionCore {
             Connection old = physical;
             closeQuietly(old);
             Connection fresh = DriverConnectInterceptor.reconnect(runtime, driver, url, info, target);
-            ResultCount freshResults = resultCount(JdbcThreadState.current().takeCreatedStream(), DriverTraits.of(fresh));
+            JdbcThreadState scope = JdbcThreadState.current();
+            DriverTraits freshTraits = DriverTraits.of(fresh);
+            ResultCount freshResults = resultCount(scope.takeCreatedStream(), freshTraits);
+            boolean freshPerThread = freshResults == null && freshTraits.protocolSignals && scope.takeHookedRead();
             try {
                 session.applyTo(fresh);
                 if (sqlBegin != null) {
@@ -666,6 +677,7 @@ public final class ConnectionCore {
             physical = fresh;
             traits = DriverTraits.of(fresh);
             results = freshResults;
+            countsPerThread = freshPerThread;
             slot.watch(fresh);
             broken = false;
             reportedInvalid = false;

@@ -43,9 +43,32 @@ public final class JdbcThreadState {
         }
     }
 
+    /**
+     * A per-thread-counting pgjdbc stream (loaded before Lifeline) read its session's
+     * authentication during the physical connect in progress: its result messages are counted on
+     * this thread. Without it (a reader that could not be hooked), no result counts are known.
+     */
+    private boolean hookedRead;
+
+    /** pgjdbc's reader, of the per-thread kind, read an authentication message ({@code pgjdbc.ProtocolSignals}). */
+    public static void hookedReadDuringConnect() {
+        JdbcThreadState state = CURRENT.get();
+        if (state.inDriverConnect > 0) {
+            state.hookedRead = true;
+        }
+    }
+
     /** Forgets any stream before a physical connect starts. */
     void clearCreatedStream() {
         createdStream = null;
+        hookedRead = false;
+    }
+
+    /** Whether the last physical connect on this thread was read by a hooked per-thread reader; forgotten here. */
+    boolean takeHookedRead() {
+        boolean hooked = hookedRead;
+        hookedRead = false;
+        return hooked;
     }
 
     /** The stream the last physical connect on this thread created, or null; forgotten here. */

@@ -111,6 +111,8 @@ public final class StatementCore {
     /** The session's result count when the current execution started (see {@link ConnectionCore#results}). */
     private ResultCount countedOn;
     private int resultsAtStart;
+    /** No stream count, but the thread's count was reset for this execution (see {@link ConnectionCore#countsPerThread}). */
+    private boolean countedPerThread;
 
     // Bound parameters by index, the common shapes unboxed: id + 1 of the setter (0 = none), and its value.
     private int[] parameterIds = NO_IDS;
@@ -581,8 +583,11 @@ public final class StatementCore {
                 countedOn = results;
                 if (results != null) {
                     resultsAtStart = results.lifeline$resultMessages();
-                } else if (owner.traits().protocolSignals) {
-                    JdbcThreadState.current().resultMessages = 0; // a pgjdbc stream of the old shape
+                } else {
+                    countedPerThread = owner.countsPerThread;
+                    if (countedPerThread) {
+                        JdbcThreadState.current().resultMessages = 0; // a pgjdbc stream loaded before Lifeline
+                    }
                 }
                 if (cancelled) {
                     cancelled = false; // a volatile write only when needed: a fence per statement otherwise
@@ -722,7 +727,8 @@ public final class StatementCore {
         facts.cursorOpen = owner.transactionCursor;
         facts.readOnly = owner.session.readOnly || isRead(runtime, sql);
         facts.simpleProtocol = traits.simpleProtocol(connection);
-        facts.resultSeen = !traits.protocolSignals || resultSeen();
+        // Unknown (no count of this session's results) counts as seen: the server may have run it.
+        facts.resultSeen = !(countedOn != null || countedPerThread) || resultSeen();
         facts.sqlState = failure.getSQLState();
         facts.severity = DriverTraits.severity(failure);
         facts.ioFailure = hasIoCause(failure);

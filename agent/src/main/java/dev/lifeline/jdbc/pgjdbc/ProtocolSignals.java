@@ -35,11 +35,18 @@ public final class ProtocolSignals {
     public static void received(int messageType) {
         if (weight(messageType) != 0) {
             JdbcThreadState.resultMessageReceived();
+        } else if (messageType == 'R') {
+            // Authentication, read only while a session starts: this stream's reader is hooked.
+            JdbcThreadState.hookedReadDuringConnect();
         }
     }
 
     /** A counting {@code PGStream} was constructed: the connect in progress on this thread takes it. */
     public static void streamCreated(Object stream) {
-        JdbcThreadState.streamCreated(stream);
+        try {
+            JdbcThreadState.streamCreated(stream);
+        } catch (RuntimeException bug) {
+            // Fail-open: pgjdbc's connect goes on; this connection counts no results (writes are then not replayed).
+        }
     }
 }
