@@ -23,13 +23,16 @@ import java.util.function.LongSupplier;
  *
  * <p>Fast path: in CLOSED, {@code tryAcquirePermission} is one volatile read, and a reported
  * outcome is one CAS on a packed {@code long} (the bucket's epoch and both counts), no lock, no
- * allocation. A caller that has no clock reading at hand (a pool borrow) reports with
- * {@link #onSuccessUntimed()}: a striped counter, no clock read. Those successes take their place
- * in the window at the next {@link #tick(long)} (a statement's start passes its clock reading;
- * once per bucket at most) or failure, so they count from a moment no earlier than their own.
- * Nothing is decided on a success, and a success counted late can only keep the breaker closed
- * longer (by one window at most, after a pause with no ticks), never open it. Phases are immutable objects replaced by CAS, so a new CLOSED phase starts with a
+ * allocation. Phases are immutable objects replaced by CAS, so a new CLOSED phase starts with a
  * window of its own and a late report from an older phase cannot corrupt it.
+ *
+ * <p>A caller that has no clock reading at hand (a pool borrow) reports with
+ * {@link #onSuccessUntimed()}: a striped counter, no clock read. Those successes take their place
+ * in the window at the next {@link #tick(long)} (a statement's or an HTTP call's start passes its
+ * clock reading; once per bucket at most) or failure, so they count from a moment no earlier than
+ * their own. Nothing is decided on a success, and a success counted late can only keep the
+ * breaker closed longer (by one window at most, when no tick came between it and the failure),
+ * never open it.
  *
  * <p>Every permitted call must end in {@link #onSuccess()} or {@link #onFailure()}. Only failures
  * that say the target is unavailable (connection refused/reset, timeouts, SQLState class 08,
@@ -293,58 +296,20 @@ public final class CircuitBreaker {
             p.nextPlacementNanos = now + bucketNanos;
             long total = untimed.sum();
             long count = total - p.placedUntimed;
-            if (count <= 0) {
-                return;
-            }
-            p.placedUntimed = total;
-            long epoch = Math.floorDiv(now, bucketNanos);
-            long tag = epoch & EPOCH_MASK;
-            int index = (int) Math.floorMod(epoch, (long) BUCKETS);
-            AtomicLongArray window = p.window;
-            while (true) {
-                long v = window.get(index);
-                long calls = (v >>> (2 * COUNT_BITS)) == tag ? v & COUNT_MAX : 0;
-                long failures = (v >>> (2 * COUNT_BITS)) == tag ? (v >>> COUNT_BITS) & COUNT_MAX : 0;
-                calls = Math.min(COUNT_MAX, calls + count);
-                long next = (tag << (2 * COUNT_BITS)) | (failures << COUNT_BITS) | calls;
-                if (next == v || window.compareAndSet(index, v, next)) {
-                    return;
-                }
+            if (count > 0) {
+                p.placedUntimed = total;
+                add(p.window, now, count, 0);
             }
         }
     }
 
     /**
      * Counts one outcome in the current bucket and returns the window's sums: failures in the high
-     * 32 bits, calls in the low 32. A success only counts (every borrow from a pool records one,
-     * and nothing is decided on it): its sums are not computed and 0 is returned.
+     * 32 bits, calls in the low 32. A success only counts (nothing is decided on it): its sums are
+     * not computed and 0 is returned.
      */
     private long record(AtomicLongArray window, boolean failure, long now) {
-        long epoch = Math.floorDiv(now, bucketNanos);
-        long tag = epoch & EPOCH_MASK;
-        int index = (int) Math.floorMod(epoch, (long) BUCKETS);
-        while (true) {
-            long v = window.get(index);
-            long calls;
-            long failures;
-            if ((v >>> (2 * COUNT_BITS)) == tag) {
-                calls = v & COUNT_MAX;
-                failures = (v >>> COUNT_BITS) & COUNT_MAX;
-            } else {
-                calls = 0; // the bucket is from an older turn of the ring: start it over
-                failures = 0;
-            }
-            if (calls < COUNT_MAX) {
-                calls++;
-            }
-            if (failure && failures < COUNT_MAX) {
-                failures++;
-            }
-            long next = (tag << (2 * COUNT_BITS)) | (failures << COUNT_BITS) | calls;
-            if (next == v || window.compareAndSet(index, v, next)) {
-                break;
-            }
-        }
+        long tag = add(window, now, 1, failure ? 1 : 0);
         if (!failure) {
             return 0;
         }
@@ -359,6 +324,27 @@ public final class CircuitBreaker {
             }
         }
         return (totalFailures << 32) | totalCalls;
+    }
+
+    /** Adds to the bucket of {@code now} (counts saturate); returns that bucket's epoch tag. */
+    private long add(AtomicLongArray window, long now, long calls, long failures) {
+        long epoch = Math.floorDiv(now, bucketNanos);
+        long tag = epoch & EPOCH_MASK;
+        int index = (int) Math.floorMod(epoch, (long) BUCKETS);
+        while (true) {
+            long v = window.get(index);
+            long oldCalls = 0; // a bucket from an older turn of the ring starts over
+            long oldFailures = 0;
+            if ((v >>> (2 * COUNT_BITS)) == tag) {
+                oldCalls = v & COUNT_MAX;
+                oldFailures = (v >>> COUNT_BITS) & COUNT_MAX;
+            }
+            long next = (tag << (2 * COUNT_BITS)) | (Math.min(COUNT_MAX, oldFailures + failures) << COUNT_BITS)
+                    | Math.min(COUNT_MAX, oldCalls + calls);
+            if (next == v || window.compareAndSet(index, v, next)) {
+                return tag;
+            }
+        }
     }
 
     static String shortDuration(Duration d) {

@@ -51,11 +51,12 @@ final class AsyncCall<R> implements BiConsumer<R, Throwable> {
 
     CompletableFuture<R> start() {
         // As for a blocking call: an open breaker fails the call at once, as a refused host would.
-        if (!target.health.tryAcquirePermission()) {
-            result.completeExceptionally(new ConnectException(target.health.rejectionMessage()));
+        try {
+            target.checkBreaker(start);
+        } catch (ConnectException refused) {
+            result.completeExceptionally(refused);
             return result;
         }
-        target.health.breaker().tick(start); // see HttpTarget.checkBreaker
         target.budget.callStarted();
         result.whenComplete((response, failure) -> {
             target.budget.callFinished();

@@ -78,16 +78,11 @@ public final class ConnectionCore {
     /** The object the application holds. */
     Object wrapper;
     /**
-     * pgjdbc's count of result messages on the current session's stream (a {@code PGStream} woven
-     * as it was defined), or null: then a pgjdbc session counts them per thread.
+     * pgjdbc's count of result messages on the current session: its stream's own (a
+     * {@code PGStream} woven as it was defined) or the thread's (one loaded before Lifeline). Null
+     * when none is known, and unknown means "the server may have run it": no write is replayed.
      */
     volatile ResultCount results;
-    /**
-     * No stream of its own, but pgjdbc's reader of this session is hooked the per-thread way (a
-     * {@code PGStream} loaded before Lifeline). With neither, whether a result arrived is unknown,
-     * and unknown means "the server may have run it": no write is replayed.
-     */
-    volatile boolean countsPerThread;
 
     // The transaction as the application sees it, since its last boundary (setAutoCommit, commit, rollback).
     /** Statements sent in the current transaction. */
@@ -116,9 +111,7 @@ public final class ConnectionCore {
     static Connection wrap(Driver driver, String url, Properties info, Connection physical,
                            ConnectionCap.Slot slot, TargetState target) throws SQLException {
         ConnectionCore core = new ConnectionCore(driver, url, copyOf(info), physical, slot, target);
-        JdbcThreadState scope = JdbcThreadState.current();
-        core.results = resultCount(scope.takeCreatedStream(), core.traits);
-        core.countsPerThread = core.results == null && core.traits.protocolSignals && scope.takeHookedRead();
+        core.results = JdbcThreadState.current().takeSessionCount(core.traits.protocolSignals);
         core.session.initialFrom(physical);
         Object wrapper = WrapperType.CONNECTIONS.get(physical.getClass()).instantiate(core);
         core.wrapper = wrapper;
@@ -165,10 +158,6 @@ public final class ConnectionCore {
             }
         }
         return physical;
-    }
-
-    private static ResultCount resultCount(Object stream, DriverTraits traits) {
-        return traits.protocolSignals && stream instanceof ResultCount ? (ResultCount) stream : null;
     }
 
     int generation() {
@@ -659,10 +648,8 @@ public final class ConnectionCore {
             Connection old = physical;
             closeQuietly(old);
             Connection fresh = DriverConnectInterceptor.reconnect(runtime, driver, url, info, target);
-            JdbcThreadState scope = JdbcThreadState.current();
             DriverTraits freshTraits = DriverTraits.of(fresh);
-            ResultCount freshResults = resultCount(scope.takeCreatedStream(), freshTraits);
-            boolean freshPerThread = freshResults == null && freshTraits.protocolSignals && scope.takeHookedRead();
+            ResultCount freshResults = JdbcThreadState.current().takeSessionCount(freshTraits.protocolSignals);
             try {
                 session.applyTo(fresh);
                 if (sqlBegin != null) {
@@ -675,9 +662,8 @@ public final class ConnectionCore {
                 throw e;
             }
             physical = fresh;
-            traits = DriverTraits.of(fresh);
+            traits = freshTraits;
             results = freshResults;
-            countsPerThread = freshPerThread;
             slot.watch(fresh);
             broken = false;
             reportedInvalid = false;

@@ -57,7 +57,7 @@ public final class DataSourceInterceptor {
                 connection = runtime.acquisition.callAfterFirstFailure(target.name, null, runtime.acquireClassifier, first,
                         attemptNumber -> original(scope, dataSource, withCredentials, user, password));
             }
-            health.onSuccessUntimed(); // no clock read per borrow: the connection's next statement ticks the breaker
+            health.onSuccessUntimed(); // no clock read per borrow: a statement on this target ticks the breaker
             reported = true;
             return connection;
         } catch (SQLException e) {

@@ -117,7 +117,7 @@ public final class DriverConnectInterceptor {
         }
     }
 
-    /** One physical attempt under the caller's slot: the driver's own connect, then the wrapper. */
+    /** One physical attempt under the caller's slot (null: replayStatements=false): the driver's own connect, then the wrapper. */
     static Object attempt(JdbcThreadState scope, Driver driver, String url, Properties info, TargetState target,
                           ConnectionCap.Slot slot) throws SQLException {
         Connection physical = connectLearning(scope, driver, url, info, target);
@@ -125,12 +125,8 @@ public final class DriverConnectInterceptor {
             return DECLINED;
         }
         targetAnswered(target);
-        JdbcRuntime runtime = JdbcRuntime.get();
-        if (slot == null || (runtime != null && !runtime.replayStatements)) {
-            scope.clearCreatedStream();
-            if (slot != null) {
-                slot.release(); // the setting changed under a connect in progress: the driver's own object holds no slot
-            }
+        if (slot == null) {
+            scope.clearCreatedStream(); // replayStatements=false: the driver's own object, nothing of it kept
             return physical;
         }
         try {

@@ -1,5 +1,7 @@
 package dev.lifeline.jdbc;
 
+import dev.lifeline.jdbc.pgjdbc.ResultCount;
+
 /**
  * Per-thread JDBC state: the call-depth guard that makes only the outermost instrumented
  * acquisition retry ({@code DataSource.getConnection} calling {@code Driver.connect} must not
@@ -23,8 +25,8 @@ public final class JdbcThreadState {
     boolean runOriginalNext;
 
     /**
-     * Result messages (CommandComplete, DataRow, ...) the driver read on this thread since the
-     * current statement started: after one, the server has run the statement, whatever error follows.
+     * Result messages (CommandComplete, DataRow, ...) a per-thread pgjdbc reader read on this
+     * thread; only differences matter (see {@link #PER_THREAD}).
      */
     int resultMessages;
 
@@ -64,19 +66,31 @@ public final class JdbcThreadState {
         hookedRead = false;
     }
 
-    /** Whether the last physical connect on this thread was read by a hooked per-thread reader; forgotten here. */
-    boolean takeHookedRead() {
+    /**
+     * The count of result messages the session the last physical connect on this thread opened
+     * is known by, taken (forgotten here): the stream's own ({@code pgjdbc.ResultCount}), this
+     * thread's ({@link #PER_THREAD}, for a per-thread reader seen reading the connect), or null
+     * when none is known or the driver gives no protocol signals.
+     */
+    ResultCount takeSessionCount(boolean protocolSignals) {
+        Object stream = createdStream;
         boolean hooked = hookedRead;
-        hookedRead = false;
-        return hooked;
+        clearCreatedStream();
+        if (!protocolSignals) {
+            return null;
+        }
+        if (stream instanceof ResultCount) {
+            return (ResultCount) stream;
+        }
+        return hooked ? PER_THREAD : null;
     }
 
-    /** The stream the last physical connect on this thread created, or null; forgotten here. */
-    Object takeCreatedStream() {
-        Object stream = createdStream;
-        createdStream = null;
-        return stream;
-    }
+    /**
+     * The count of a session whose pgjdbc reader counts on the calling thread (a {@code PGStream}
+     * loaded before Lifeline): the statement's own thread reads the protocol, so differences of it
+     * over one execution are that execution's.
+     */
+    static final ResultCount PER_THREAD = () -> CURRENT.get().resultMessages;
 
     /** A result message of the current statement was read (pgjdbc's protocol reader, {@code pgjdbc.ProtocolSignals}). */
     public static void resultMessageReceived() {

@@ -111,8 +111,6 @@ public final class StatementCore {
     /** The session's result count when the current execution started (see {@link ConnectionCore#results}). */
     private ResultCount countedOn;
     private int resultsAtStart;
-    /** No stream count, but the thread's count was reset for this execution (see {@link ConnectionCore#countsPerThread}). */
-    private boolean countedPerThread;
 
     // Bound parameters by index, the common shapes unboxed: id + 1 of the setter (0 = none), and its value.
     private int[] parameterIds = NO_IDS;
@@ -583,11 +581,6 @@ public final class StatementCore {
                 countedOn = results;
                 if (results != null) {
                     resultsAtStart = results.lifeline$resultMessages();
-                } else {
-                    countedPerThread = owner.countsPerThread;
-                    if (countedPerThread) {
-                        JdbcThreadState.current().resultMessages = 0; // a pgjdbc stream loaded before Lifeline
-                    }
                 }
                 if (cancelled) {
                     cancelled = false; // a volatile write only when needed: a fence per statement otherwise
@@ -598,13 +591,6 @@ public final class StatementCore {
             }
         }
         return physical;
-    }
-
-    /** Whether pgjdbc read a result message of this statement (since {@link #begin()}). */
-    private boolean resultSeen() {
-        ResultCount results = countedOn;
-        return results != null ? results.lifeline$resultMessages() != resultsAtStart
-                : JdbcThreadState.current().resultMessages > 0;
     }
 
     private void end(String sql) {
@@ -727,8 +713,10 @@ public final class StatementCore {
         facts.cursorOpen = owner.transactionCursor;
         facts.readOnly = owner.session.readOnly || isRead(runtime, sql);
         facts.simpleProtocol = traits.simpleProtocol(connection);
-        // Unknown (no count of this session's results) counts as seen: the server may have run it.
-        facts.resultSeen = !(countedOn != null || countedPerThread) || resultSeen();
+        // Whether pgjdbc read a result message of this execution; unknown (no count of this
+        // session's results) counts as seen: the server may have run it.
+        ResultCount results = countedOn;
+        facts.resultSeen = results == null || results.lifeline$resultMessages() != resultsAtStart;
         facts.sqlState = failure.getSQLState();
         facts.severity = DriverTraits.severity(failure);
         facts.ioFailure = hasIoCause(failure);

@@ -114,9 +114,9 @@ public final class TargetHealth {
     }
 
     /**
-     * {@link #onSuccess()} on a path too hot for a clock read (every pool borrow): the breaker
-     * places it in its window at the next {@link CircuitBreaker#tick(long)}, which the connection's
-     * next statement gives.
+     * {@link #onSuccess()} without a clock read (every pool borrow, every HTTP call): the breaker
+     * places it in its window at the next {@link CircuitBreaker#tick(long)} (a statement's start on
+     * a connection of this target, the next HTTP call's start) or failure.
      */
     public void onSuccessUntimed() {
         breaker.onSuccessUntimed(); // its striped counter is also this target's count of them: one CAS, not two

@@ -77,7 +77,7 @@ final class HookWeaver extends ClassVisitor {
 
     /** The interface a counting {@code PGStream} implements, and its field. */
     static final String RESULT_COUNT = JDBC + "pgjdbc/ResultCount";
-    static final String RESULT_COUNT_METHOD = "lifeline$resultMessages";
+    private static final String RESULT_COUNT_METHOD = "lifeline$resultMessages";
     private static final String RESULT_COUNT_FIELD = "lifeline$results";
 
     /** The classes Lifeline instruments by name (the HTTP libraries' also under a relocated package). */

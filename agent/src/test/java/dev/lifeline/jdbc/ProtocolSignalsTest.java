@@ -1,15 +1,14 @@
 package dev.lifeline.jdbc;
 
 import dev.lifeline.jdbc.pgjdbc.ProtocolSignals;
+import dev.lifeline.jdbc.pgjdbc.ResultCount;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How a session learns which count of pgjdbc's result messages is its own: the stream pgjdbc
@@ -37,56 +36,66 @@ class ProtocolSignalsTest {
         }
     }
 
+    /** A stand-in for a counting PGStream. */
+    private static final ResultCount STREAM = () -> 0;
+
     @Test
     void aStreamCreatedDuringAConnectIsTakenOnceByThatConnection() {
-        Object stream = new Object();
         state.inDriverConnect = 1;
-        ProtocolSignals.streamCreated(stream);
+        ProtocolSignals.streamCreated(STREAM);
         state.inDriverConnect = 0;
-        assertSame(stream, state.takeCreatedStream());
-        assertNull(state.takeCreatedStream(), "taken: no other connection gets it");
+        assertSame(STREAM, state.takeSessionCount(true));
+        assertNull(state.takeSessionCount(true), "taken: no other connection gets it");
     }
 
     @Test
     void aStreamCreatedOutsideAConnectIsNotKept() {
-        ProtocolSignals.streamCreated(new Object()); // pgjdbc's cancel request opens one
-        assertNull(state.takeCreatedStream());
+        ProtocolSignals.streamCreated(STREAM); // pgjdbc's cancel request opens one
+        assertNull(state.takeSessionCount(true));
+    }
+
+    @Test
+    void aDriverWithoutProtocolSignalsHasNoCountEvenWithAStream() {
+        state.inDriverConnect = 1;
+        ProtocolSignals.streamCreated(STREAM);
+        assertNull(state.takeSessionCount(false));
+        assertNull(state.takeSessionCount(true), "forgotten all the same");
     }
 
     @Test
     void theLastStreamOfAConnectWinsAndANewConnectForgetsTheOldOne() {
-        Object refusedSsl = new Object();
-        Object used = new Object();
+        ResultCount refusedSsl = () -> 0;
         state.inDriverConnect = 1;
         ProtocolSignals.streamCreated(refusedSsl);
-        ProtocolSignals.streamCreated(used);
-        assertSame(used, state.takeCreatedStream());
+        ProtocolSignals.streamCreated(STREAM);
+        assertSame(STREAM, state.takeSessionCount(true));
 
-        ProtocolSignals.streamCreated(new Object());
+        ProtocolSignals.streamCreated(STREAM);
         state.clearCreatedStream(); // the next physical connect starts
-        assertNull(state.takeCreatedStream());
+        assertNull(state.takeSessionCount(true));
     }
 
     @Test
     void thePerThreadReaderIsKnownHookedOnlyWhenItReadTheConnectsAuthentication() {
         ProtocolSignals.received('R');
-        assertFalse(state.takeHookedRead(), "outside a connect");
+        assertNull(state.takeSessionCount(true), "outside a connect");
         state.inDriverConnect = 1;
         ProtocolSignals.received('Z');
-        assertFalse(state.takeHookedRead(), "ReadyForQuery alone says nothing about the start of a session");
+        assertNull(state.takeSessionCount(true), "ReadyForQuery alone says nothing about the start of a session");
         ProtocolSignals.received('R');
-        assertTrue(state.takeHookedRead());
-        assertFalse(state.takeHookedRead(), "taken once");
+        assertSame(JdbcThreadState.PER_THREAD, state.takeSessionCount(true));
+        assertNull(state.takeSessionCount(true), "taken once");
     }
 
     @Test
     void thePerThreadCountRisesOnResultMessagesOnly() {
+        int before = JdbcThreadState.PER_THREAD.lifeline$resultMessages();
         ProtocolSignals.received('1');
         ProtocolSignals.received('2');
         ProtocolSignals.received('D');
         ProtocolSignals.received('D');
         ProtocolSignals.received('C');
         ProtocolSignals.received('Z');
-        assertEquals(3, state.resultMessages);
+        assertEquals(3, JdbcThreadState.PER_THREAD.lifeline$resultMessages() - before);
     }
 }

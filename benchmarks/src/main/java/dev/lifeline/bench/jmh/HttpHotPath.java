@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * One GET at a time through each HTTP client library, answered inside the client without I/O: what
@@ -57,6 +58,28 @@ public class HttpHotPath {
         }
     }
 
+    /** Something done with a client: a GET, or closing it. */
+    interface ClientAction<C> {
+        void run(C client) throws IOException;
+    }
+
+    /**
+     * The fork check, then the client to measure: a twin built to answer 503 and then 200 gets one
+     * GET and is closed, and the number of answers it gave says whether Lifeline retried.
+     */
+    static <C> C checkedClient(String what, Function<Answers, C> build, ClientAction<C> get, ClientAction<C> close)
+            throws IOException {
+        Answers probe = new Answers(1);
+        C twin = build.apply(probe);
+        try {
+            get.run(twin);
+        } finally {
+            close.run(twin);
+        }
+        ForkExpectation.checkAnswers(what, probe.answered.get());
+        return build.apply(new Answers(0));
+    }
+
     // ------------------------------------------------------------------ Apache HttpClient 5
 
     static org.apache.hc.client5.http.impl.classic.CloseableHttpClient hc5(Answers answers) {
@@ -83,12 +106,7 @@ public class HttpHotPath {
 
         @Setup(Level.Trial)
         public void open() throws IOException {
-            Answers probe = new Answers(1);
-            try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient twin = hc5(probe)) {
-                hc5Get(twin);
-            }
-            ForkExpectation.checkAnswers("Apache HttpClient 5 execute", probe.answered.get());
-            client = hc5(new Answers(0));
+            client = checkedClient("Apache HttpClient 5 execute", HttpHotPath::hc5, HttpHotPath::hc5Get, c -> c.close());
         }
 
         @TearDown(Level.Trial)
@@ -141,12 +159,7 @@ public class HttpHotPath {
 
         @Setup(Level.Trial)
         public void open() throws IOException {
-            Answers probe = new Answers(1);
-            try (org.apache.http.impl.client.CloseableHttpClient twin = hc4(probe)) {
-                hc4Get(twin);
-            }
-            ForkExpectation.checkAnswers("Apache HttpClient 4 execute", probe.answered.get());
-            client = hc4(new Answers(0));
+            client = checkedClient("Apache HttpClient 4 execute", HttpHotPath::hc4, HttpHotPath::hc4Get, c -> c.close());
         }
 
         @TearDown(Level.Trial)
@@ -192,12 +205,8 @@ public class HttpHotPath {
         @Setup(Level.Trial)
         public void open() throws IOException {
             request = new okhttp3.Request.Builder().url(URL.toString()).build();
-            Answers probe = new Answers(1);
-            okhttp3.OkHttpClient twin = okhttp(probe);
-            okhttpGet(twin, request);
-            twin.dispatcher().executorService().shutdown();
-            ForkExpectation.checkAnswers("OkHttp Call.execute", probe.answered.get());
-            client = okhttp(new Answers(0));
+            client = checkedClient("OkHttp Call.execute", HttpHotPath::okhttp, c -> okhttpGet(c, request),
+                    c -> c.dispatcher().executorService().shutdown());
         }
 
         @TearDown(Level.Trial)
