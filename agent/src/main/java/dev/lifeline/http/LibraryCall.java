@@ -1,6 +1,7 @@
 package dev.lifeline.http;
 
 import dev.lifeline.retry.FailureClassifier;
+import dev.lifeline.retry.RetryBudget;
 import dev.lifeline.retry.Sleeper;
 
 import java.util.concurrent.CompletableFuture;
@@ -100,42 +101,36 @@ public final class LibraryCall {
     public <R> R runBlocking(Exchange<R> exchange) throws Exception {
         HttpThreadState state = HttpThreadState.current();
         long start = System.nanoTime();
-        RetryableStatus[] pending = new RetryableStatus[1];
-        FailureClassifier classifier = failure -> failure instanceof RetryableStatus
-                ? ((RetryableStatus) failure).fitsDeadline(start, runtime.deadlineNanos)
-                : RetryRules.retriesFailure(scope, failure);
         target.checkBreaker(start);
+        RetryBudget budget = target.budget;
+        if (budget != null) {
+            budget.callStarted(); // every call in flight counts, so that the budget's ratio is of all of them
+        }
         boolean reported = false;
         try {
-            R result = runtime.retrier.call(target.name, target.budget, classifier, attempt -> {
-                RetryableStatus previous = pending[0];
-                if (previous != null) {
-                    pending[0] = null;
-                    @SuppressWarnings("unchecked")
-                    R stale = (R) previous.response;
-                    exchange.discard(stale);
-                    Sleeper.PARKING.sleepNanos(previous.notBeforeNanos() - System.nanoTime());
-                }
-                target.acquire(runtime.acquireTimeoutNanos);
-                R response;
-                state.depth++;
-                try {
-                    response = exchange.send();
-                } finally {
-                    state.depth--;
-                    target.release();
-                }
-                int status = exchange.status(response);
+            // The first attempt is a plain call: the retry loop, its lambdas and its clock reads
+            // follow only a failure or a retryable status.
+            R response = null;
+            int status = 0;
+            Exception firstFailure = null;
+            try {
+                response = sendOnce(exchange, state);
+                status = exchange.status(response);
                 if (runtime.rules.retriesStatus(scope, status)) {
-                    pending[0] = new RetryableStatus(response, status,
-                            RetryAfter.parseNanos(exchange.header(response, "Retry-After"), System.currentTimeMillis()),
-                            System.nanoTime());
-                    throw pending[0];
+                    firstFailure = retryableStatus(exchange, response, status);
                 }
+            } catch (Exception e) {
+                firstFailure = e;
+            }
+            if (firstFailure == null) {
+                runtime.retrier.targetAnswered(target.name);
+                target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
+                reported = true;
                 return response;
-            });
-            int status = exchange.status(result);
-            target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
+            }
+            R result = retry(exchange, state, start, firstFailure);
+            int resultStatus = exchange.status(result);
+            target.reportOutcome(null, resultStatus, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, resultStatus));
             reported = true;
             return result;
         } catch (RetryableStatus lastRealResponse) {
@@ -149,10 +144,59 @@ public final class LibraryCall {
             reported = true;
             throw e;
         } finally {
+            if (budget != null) {
+                budget.callFinished();
+            }
             if (!reported) {
                 target.reportOutcome(null, 0, false);
             }
         }
+    }
+
+    /** Attempts 2 and later, after {@code firstFailure} (an exception, or a {@link RetryableStatus}). */
+    private <R> R retry(Exchange<R> exchange, HttpThreadState state, long start, Exception firstFailure)
+            throws Exception {
+        RetryableStatus[] pending = {firstFailure instanceof RetryableStatus ? (RetryableStatus) firstFailure : null};
+        FailureClassifier classifier = failure -> failure instanceof RetryableStatus
+                ? ((RetryableStatus) failure).fitsDeadline(start, runtime.deadlineNanos)
+                : RetryRules.retriesFailure(scope, failure);
+        return runtime.retrier.continueAfterFirstFailure(target.name, target.budget, classifier, firstFailure, start,
+                attempt -> {
+                    RetryableStatus previous = pending[0];
+                    if (previous != null) {
+                        pending[0] = null;
+                        @SuppressWarnings("unchecked")
+                        R stale = (R) previous.response;
+                        exchange.discard(stale);
+                        Sleeper.PARKING.sleepNanos(previous.notBeforeNanos() - System.nanoTime());
+                    }
+                    R response = sendOnce(exchange, state);
+                    int status = exchange.status(response);
+                    if (runtime.rules.retriesStatus(scope, status)) {
+                        pending[0] = retryableStatus(exchange, response, status);
+                        throw pending[0];
+                    }
+                    return response;
+                });
+    }
+
+    /** One attempt under the target's caps, with the call-depth guard raised. */
+    private <R> R sendOnce(Exchange<R> exchange, HttpThreadState state) throws Exception {
+        target.acquire(runtime.acquireTimeoutNanos);
+        state.depth++;
+        try {
+            return exchange.send();
+        } finally {
+            state.depth--;
+            target.release();
+        }
+    }
+
+    /** A response whose status is retried, as the failure the retry loop acts on. */
+    private <R> RetryableStatus retryableStatus(Exchange<R> exchange, R response, int status) {
+        return new RetryableStatus(response, status,
+                RetryAfter.parseNanos(exchange.header(response, "Retry-After"), System.currentTimeMillis()),
+                System.nanoTime());
     }
 
     /**

@@ -122,15 +122,20 @@ final class SqlText {
         return -1;
     }
 
-    /** {@code word} in lower case; its first letter is compared first, as most statements differ there. */
+    /** {@code word} in lower case; its first two letters are compared first, as most statements differ there. */
     private static boolean wordAt(String sql, int at, String word) {
         int end = at + word.length();
-        char first = sql.charAt(at);
-        if (first != word.charAt(0) && first != (char) (word.charAt(0) - ('a' - 'A'))) {
+        if (end > sql.length() || !sameLetter(sql.charAt(at), word.charAt(0))
+                || !sameLetter(sql.charAt(at + 1), word.charAt(1))) {
             return false;
         }
         return sql.regionMatches(true, at, word, 0, word.length())
                 && (end == sql.length() || !Character.isLetterOrDigit(sql.charAt(end)));
+    }
+
+    /** {@code c} is the lower-case ASCII letter {@code lower}, in either case. */
+    private static boolean sameLetter(char c, char lower) {
+        return c == lower || c == (char) (lower - ('a' - 'A'));
     }
 
     /** Matches a configured {@code lifeline.jdbc.idempotentPatterns} entry. */

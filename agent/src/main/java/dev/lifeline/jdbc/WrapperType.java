@@ -5,7 +5,9 @@ import dev.lifeline.log.LifelineLog;
 import net.bytebuddy.jar.asm.Type;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -65,9 +67,18 @@ final class WrapperType {
     private final Map<Method, ProxyWrapper.Dispatch> proxyDispatch;
     /** For proxies: record ids by setter name and descriptor. */
     private final Map<String, Integer> proxyRecordIds;
+    /**
+     * {@code lifeline$bind} of the generated class, as {@code (Object wrapper, Object core)void}.
+     * Not a cast to {@link LifelineWrapper}: this one call site sees every wrapper class, and before
+     * JDK 23 a failed-cache cast to an interface scans the class's interfaces and overwrites its
+     * one-entry cache of the last one found. The pool's own store of the statement into its
+     * {@code Statement[]} then misses that cache in turn, about 40 ns per statement on JDK 17 under
+     * HikariCP (BENCHMARKS.md). The handle casts to the generated class itself: a constant-time check.
+     */
+    private final MethodHandle bind;
 
-    private WrapperType(Class<?> physicalClass, Class<?> wrapperClass, boolean extendsPhysical, Method[] recorded,
-                        Class<?>[] proxyInterfaces, Map<String, Integer> proxyRecordIds) {
+    private WrapperType(Class<?> physicalClass, Class<?> wrapperClass, MethodHandle bind, boolean extendsPhysical,
+                        Method[] recorded, Class<?>[] proxyInterfaces, Map<String, Integer> proxyRecordIds) {
         this.physicalClass = physicalClass;
         this.wrapperClass = wrapperClass;
         this.extendsPhysical = extendsPhysical;
@@ -75,28 +86,30 @@ final class WrapperType {
         this.proxyInterfaces = proxyInterfaces;
         this.proxyDispatch = proxyInterfaces == null ? null : new ConcurrentHashMap<>();
         this.proxyRecordIds = proxyRecordIds;
+        this.bind = bind;
+    }
+
+    /** The generated class's {@code lifeline$bind}, typed {@code (Object, Object)void}. */
+    private static MethodHandle binder(Class<?> wrapperClass) throws ReflectiveOperationException {
+        return MethodHandles.lookup()
+                .findVirtual(wrapperClass, "lifeline$bind", MethodType.methodType(void.class, Object.class))
+                .asType(MethodType.methodType(void.class, Object.class, Object.class));
     }
 
     /** A new wrapper object bound to {@code core}. */
     Object instantiate(Object core) {
         if (wrapperClass != null) {
             try {
-                LifelineWrapper wrapper = (LifelineWrapper) UNSAFE.allocateInstance(wrapperClass);
-                wrapper.lifeline$bind(core);
+                Object wrapper = UNSAFE.allocateInstance(wrapperClass);
+                bind.invokeExact(wrapper, core);
                 return wrapper;
-            } catch (InstantiationException e) {
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
                 throw new IllegalStateException("cannot allocate " + wrapperClass.getName(), e);
             }
         }
         return Proxy.newProxyInstance(loaderFor(physicalClass), proxyInterfaces, new ProxyWrapper(core, this));
-    }
-
-    /** The core of a wrapper Lifeline made, or null for any other object. */
-    static Object coreOf(Object candidate) {
-        if (candidate instanceof LifelineWrapper) {
-            return ((LifelineWrapper) candidate).lifeline$core();
-        }
-        return null;
     }
 
     // ---------------------------------------------------------------- building
@@ -142,18 +155,18 @@ final class WrapperType {
         }
         // Initialising the class verifies it now, not at the application's first call.
         Class.forName(defined.getName(), true, defined.getClassLoader());
-        return new WrapperType(physical, defined, true, blueprint.recorded, null, Map.of());
+        return new WrapperType(physical, defined, binder(defined), true, blueprint.recorded, null, Map.of());
     }
 
     private static WrapperType implementing(Class<?> physical, Class<?> core, Class<?> required, boolean recordSetters)
-            throws ClassNotFoundException {
+            throws ReflectiveOperationException {
         ClassLoader parent = parentFor(physical, required);
         String name = "dev/lifeline/jdbc/generated/" + physical.getSimpleName().replaceAll("[^A-Za-z0-9_]", "_")
                 + "$$Lifeline" + SEQUENCE.incrementAndGet();
         WrapperGenerator.Blueprint blueprint = WrapperGenerator.generate(physical, core, required, false, name, recordSetters);
         Class<?> defined = new WrapperLoader(parent).define(name.replace('/', '.'), blueprint.bytes);
         Class.forName(defined.getName(), true, defined.getClassLoader());
-        return new WrapperType(physical, defined, false, blueprint.recorded, null, Map.of());
+        return new WrapperType(physical, defined, binder(defined), false, blueprint.recorded, null, Map.of());
     }
 
     private static WrapperType proxy(Class<?> physical, Class<?> required, boolean recordSetters) {
@@ -174,7 +187,7 @@ final class WrapperType {
                 }
             }
         }
-        return new WrapperType(physical, null, false, recorded.toArray(new Method[0]), withMarker, ids);
+        return new WrapperType(physical, null, null, false, recorded.toArray(new Method[0]), withMarker, ids);
     }
 
     /**

@@ -148,6 +148,18 @@ public final class Retrier {
         }
     }
 
+    /**
+     * Like {@link #callAfterFirstFailure}, for a caller that ran its first attempt itself within a
+     * call it already counted in {@code budget} ({@link RetryBudget#callStarted()}, and ends it
+     * too), and that started at {@code startNanos} on this retrier's clock ({@code System.nanoTime()}
+     * for the public constructors): the deadline counts from the call's start, not from the failure.
+     */
+    public <T> T continueAfterFirstFailure(String target, RetryBudget budget, FailureClassifier classifier,
+                                           Exception firstFailure, long startNanos, Attempt<T> attempt)
+            throws Exception {
+        return loop(target, budget, classifier, attempt, startNanos, Objects.requireNonNull(firstFailure, "firstFailure"), 0);
+    }
+
     private <T> T loop(String target, RetryBudget budget, FailureClassifier classifier, Attempt<T> attempt,
                        long start, Exception firstFailure, int immediateRetries) throws Exception {
         List<Throwable> earlier = null;

@@ -46,6 +46,12 @@ class SqlTextTest {
         assertTrue(SqlText.beginsTransaction("START TRANSACTION READ ONLY"));
         assertFalse(SqlText.beginsTransaction("SELECT 'begin'"));
         assertFalse(SqlText.beginsTransaction("beginning"));
+        assertTrue(SqlText.beginsTransaction("StArT transaction"), "either case, letter by letter");
+        assertFalse(SqlText.beginsTransaction("select 1"), "same first letter as START");
+        assertFalse(SqlText.beginsTransaction("b"), "shorter than the word");
+        assertFalse(SqlText.beginsTransaction("be"));
+        assertFalse(SqlText.endsTransaction("e"));
+        assertTrue(SqlText.endsTransaction("Abort"));
         assertTrue(SqlText.endsTransaction("COMMIT"));
         assertTrue(SqlText.endsTransaction("end"));
         assertTrue(SqlText.endsTransaction("ROLLBACK"));

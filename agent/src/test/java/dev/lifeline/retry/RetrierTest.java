@@ -183,6 +183,30 @@ class RetrierTest {
     }
 
     @Test
+    void aCallThatRanItsFirstAttemptItselfKeepsItsStartForTheDeadlineAndItsOwnBudgetCount() {
+        RetryBudget budget = new RetryBudget(0, 1);
+        long callStart = now.get();
+        budget.callStarted(); // the caller's: its first attempt ran outside the loop, and took 400 ms
+        now.addAndGet(400 * MS);
+        AtomicInteger attempts = new AtomicInteger();
+        // Waits 50, then 100 ms: the second would end at 550 ms after the call's start, past the 500 ms deadline.
+        IOException seen = assertThrows(IOException.class, () -> retrier(10, Duration.ofMillis(500))
+                .continueAfterFirstFailure("h:443", budget, ALWAYS, new IOException("Connection reset 1"), callStart,
+                        n -> {
+                            assertEquals(1, budget.callsInFlight(), "the loop must not count the call again");
+                            attempts.incrementAndGet();
+                            throw new IOException("Connection reset " + n);
+                        }));
+        assertEquals(1, attempts.get(), "attempt 2 only: attempt 1 was the caller's");
+        assertEquals("Connection reset 2", seen.getMessage());
+        RetrySummary summary = (RetrySummary) seen.getSuppressed()[0];
+        assertEquals(2, summary.attempts());
+        assertEquals(450 * MS, summary.elapsedNanos());
+        assertEquals(1, budget.callsInFlight(), "the caller ends the call it started");
+        assertEquals(0, budget.retriesInFlight());
+    }
+
+    @Test
     void budgetIsReturnedWhenRetriesAreExhausted() {
         RetryBudget budget = new RetryBudget(0, 1);
         assertThrows(IOException.class, () -> retrier(4, Duration.ofSeconds(30)).call("t", budget, ALWAYS, n -> {

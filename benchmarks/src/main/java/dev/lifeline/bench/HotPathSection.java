@@ -42,7 +42,8 @@ final class HotPathSection {
         {"preparedExecuteBatch", "kept `PreparedStatement`: " + JdbcHotPath.BATCH_ROWS + " × (`setLong`, `addBatch`), `executeBatch`"},
         {"prepareBindExecuteClose", "`prepareStatement`, `setLong`, `executeUpdate`, `close`"},
         {"hikariBorrow", "HikariCP `getConnection` + `close` (borrow and return)"},
-        {"hikariBorrowPrepareExecute", "HikariCP borrow, `prepareStatement`, `setLong`, `executeUpdate`, both closed"},
+        {"hikariBorrowPrepareQuery", "HikariCP borrow, `prepareStatement(\"select 1\")`, `executeQuery`, `next`, `getInt`, all three closed (the runner's SELECT 1)"},
+        {"hikariBorrowPrepareExecute", "HikariCP borrow, `prepareStatement`, `setLong`, `executeUpdate`, both closed (the runner's INSERT)"},
     };
 
     /** The HTTP client benchmarks ({@link HttpHotPath}): one GET answered inside the client, no I/O. */

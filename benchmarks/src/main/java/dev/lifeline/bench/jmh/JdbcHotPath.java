@@ -149,6 +149,17 @@ public class JdbcHotPath {
         }
     }
 
+    /** The whole-JVM runner's SELECT 1 operation at stub speed: borrow, prepare, execute the query, read the row, close all three. */
+    @Benchmark
+    public int hikariBorrowPrepareQuery(Pool pool) throws SQLException {
+        try (Connection connection = pool.pool.getConnection();
+             PreparedStatement ps = connection.prepareStatement("select 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /** The whole-JVM runner's INSERT operation at stub speed: borrow, prepare, bind, execute, close both. */
     @Benchmark
     public int hikariBorrowPrepareExecute(Pool pool) throws SQLException {
