@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -85,7 +84,7 @@ public final class CircuitBreaker {
     private final Listener listener;
     private final AtomicReference<Phase> phase;
     /** Every {@link #onSuccessUntimed()}; a CLOSED phase counts those after its start. */
-    private final LongAdder untimed = new LongAdder();
+    private final StripedCounter untimed = new StripedCounter();
 
     public CircuitBreaker(String target, BreakerConfig config, Listener listener) {
         this(target, config, listener, System::nanoTime, System::currentTimeMillis);

@@ -3,6 +3,7 @@ package dev.lifeline.jdbc;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -17,28 +18,51 @@ final class DataSourceTargets {
 
     private static final Map<Object, TargetState> KNOWN = new WeakHashMap<>();
 
-    /** Most applications have one data source: answer it without a lock. */
-    private static volatile Last last;
+    /**
+     * The data sources seen lately, newest first: answered without a lock or a write, however many
+     * threads borrow from them. Replaced (copy on write) only when a data source not in it shows up,
+     * so an application with a few pools (a primary and a replica, one per tenant) never writes it
+     * again once each was seen; a one-entry cache would be rewritten on every borrow that alternates.
+     */
+    private static volatile Recent[] recent = new Recent[0];
+
+    /** Data sources kept in {@link #recent}; more than that alternating fall back to the locked map. */
+    static final int RECENT = 8;
 
     private DataSourceTargets() {
     }
 
     static TargetState of(Object dataSource, JdbcRuntime runtime) {
-        Last cached = last;
-        if (cached != null && cached.dataSource.get() == dataSource && cached.runtime == runtime) {
-            return cached.target;
+        for (Recent r : recent) {
+            if (r.dataSource.get() == dataSource && r.runtime == runtime) {
+                return r.target;
+            }
         }
         TargetState target;
         synchronized (KNOWN) {
             target = KNOWN.get(dataSource);
         }
         if (target == null) {
-            target = runtime.forName(describe(dataSource));
-            synchronized (KNOWN) {
-                KNOWN.put(dataSource, target);
-            }
+            target = runtime.forName(describe(dataSource)); // the data source's own getter: not under the lock
         }
-        last = new Last(dataSource, target, runtime);
+        synchronized (KNOWN) {
+            TargetState known = KNOWN.putIfAbsent(dataSource, target);
+            if (known != null) {
+                target = known;
+            }
+            Recent[] seen = recent;
+            Recent[] next = new Recent[Math.min(RECENT, seen.length + 1)];
+            next[0] = new Recent(dataSource, target, runtime);
+            int kept = 1;
+            for (Recent r : seen) {
+                // Drop the entry being replaced, collected data sources, and a discarded runtime's.
+                if (kept < next.length && r.runtime == runtime && r.dataSource.get() != null
+                        && r.dataSource.get() != dataSource) {
+                    next[kept++] = r;
+                }
+            }
+            recent = kept == next.length ? next : Arrays.copyOf(next, kept);
+        }
         return target;
     }
 
@@ -46,8 +70,8 @@ final class DataSourceTargets {
     static void clear() {
         synchronized (KNOWN) {
             KNOWN.clear();
+            recent = new Recent[0];
         }
-        last = null;
     }
 
     /**
@@ -76,12 +100,12 @@ final class DataSourceTargets {
         return "datasource:" + dataSource.getClass().getSimpleName();
     }
 
-    private static final class Last {
+    private static final class Recent {
         final WeakReference<Object> dataSource;
         final TargetState target;
         final JdbcRuntime runtime;
 
-        Last(Object dataSource, TargetState target, JdbcRuntime runtime) {
+        Recent(Object dataSource, TargetState target, JdbcRuntime runtime) {
             this.dataSource = new WeakReference<>(dataSource);
             this.target = target;
             this.runtime = runtime;
