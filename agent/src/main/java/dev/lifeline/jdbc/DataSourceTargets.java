@@ -66,6 +66,11 @@ final class DataSourceTargets {
         return target;
     }
 
+    /** The array the fast path reads, for tests: it must not change while known pools are used in turn. */
+    static Object recentArray() {
+        return recent;
+    }
+
     /** A new runtime (tests install several) starts with no remembered targets. */
     static void clear() {
         synchronized (KNOWN) {
