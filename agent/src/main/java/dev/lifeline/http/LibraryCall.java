@@ -124,15 +124,13 @@ public final class LibraryCall {
             }
             if (firstFailure == null) {
                 runtime.retrier.targetAnswered(target.name);
-                target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
-                reported = true;
-                return response;
+            } else {
+                response = retry(exchange, state, start, firstFailure);
+                status = exchange.status(response);
             }
-            R result = retry(exchange, state, start, firstFailure);
-            int resultStatus = exchange.status(result);
-            target.reportOutcome(null, resultStatus, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, resultStatus));
+            target.reportOutcome(null, status, runtime.rules.retriesStatus(RetryRules.Scope.ANY_FAILURE, status));
             reported = true;
-            return result;
+            return response;
         } catch (RetryableStatus lastRealResponse) {
             target.reportOutcome(null, lastRealResponse.status, true);
             reported = true;

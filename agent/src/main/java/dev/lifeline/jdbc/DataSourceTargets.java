@@ -56,8 +56,8 @@ final class DataSourceTargets {
             int kept = 1;
             for (Recent r : seen) {
                 // Drop the entry being replaced, collected data sources, and a discarded runtime's.
-                if (kept < next.length && r.runtime == runtime && r.dataSource.get() != null
-                        && r.dataSource.get() != dataSource) {
+                Object alive = r.dataSource.get();
+                if (kept < next.length && r.runtime == runtime && alive != null && alive != dataSource) {
                     next[kept++] = r;
                 }
             }
