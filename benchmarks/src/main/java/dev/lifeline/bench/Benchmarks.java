@@ -34,7 +34,7 @@ import java.util.jar.Manifest;
  * Prints the markdown for BENCHMARKS.md and writes it to {@code benchmarks/target/benchmark-results.md}.
  *
  * <pre>java -jar benchmarks/target/lifeline-benchmarks.jar [--rounds 5] [--warmup-ms 3000]
- *     [--measure-ms 3000] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
+ *     [--measure-ms 3000] [--slices 6] [--settle-ms 100] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
  *     [--kills-rounds 3] [--kills-warmup-ms 2000] [--kills-ms 10000] [--kill-every-ms 300]
  *     [--jmh-rounds 2] [--jmh-warmup-iterations 3] [--jmh-iterations 5] [--jmh-iteration-ms 1000]
  *     [--only startup,throughput,recovery,kills,jmh] [--workloads select,insert,http,http-hc5,http-hc4,http-okhttp]</pre>
@@ -61,6 +61,8 @@ public final class Benchmarks {
         options.put("rounds", "5");
         options.put("warmup-ms", "3000");
         options.put("measure-ms", "3000");
+        options.put("slices", "6");
+        options.put("settle-ms", "100");
         options.put("startup-runs", "8");
         options.put("recovery-rounds", "3");
         options.put("outage-ms", "2000");
@@ -258,9 +260,13 @@ public final class Benchmarks {
         int rounds = intOption("rounds");
         long warmup = intOption("warmup-ms");
         long measure = intOption("measure-ms");
+        int slices = intOption("slices");
+        long sliceMs = measure / slices;
+        long settle = intOption("settle-ms");
         String[] workloads = options.get("workloads").split(",");
         progress("throughput: " + rounds + " rounds of " + setups.size() + " child JVMs, each "
-                + workloads.length + " workloads x (" + warmup + " ms warm-up + " + measure + " ms measured)");
+                + workloads.length + " workloads x (" + warmup + " ms warm-up + " + slices + " slices of " + settle + " ms settling + "
+                + sliceMs + " ms measured, the JVMs taking turns)");
         ExecutorService handlers = Executors.newFixedThreadPool(2);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         byte[] body = "ok".getBytes(StandardCharsets.US_ASCII);
@@ -285,23 +291,47 @@ public final class Benchmarks {
         }
         try {
             for (int round = 0; round < rounds; round++) {
-                for (Setup setup : rotated(setups, round)) {
-                    try (Connection admin = database.admin(); Statement st = admin.createStatement()) {
-                        st.execute("truncate bench_insert");
+                try (Connection admin = database.admin(); Statement st = admin.createStatement()) {
+                    st.execute("truncate bench_insert");
+                }
+                Map<Setup, Commanded> children = new LinkedHashMap<>();
+                try {
+                    for (Setup setup : rotated(setups, round)) {
+                        children.put(setup, new Commanded(setup, setup.jvm().start(ThroughputApp.class, database.url(), httpUrl)));
                     }
-                    ChildJvm.Result result = setup.jvm().run(ThroughputApp.class, 60 + 3 * (warmup + measure) / 1000,
-                            database.url(), httpUrl, Long.toString(warmup), Long.toString(measure), String.join(",", workloads));
-                    if (result.exitCode != 0) {
-                        throw new IllegalStateException("throughput run failed with " + setup.label + ": " + result);
+                    for (Commanded child : children.values()) {
+                        child.awaitLine("READY", 0);
                     }
-                    for (String l : result.lines("RESULT workload=")) {
-                        Map<String, String> figures = parse(l.substring("RESULT ".length()));
-                        if (!"0".equals(figures.get("errors"))) {
-                            throw new IllegalStateException("errors without any fault, " + setup.label + ": " + result);
+                    for (String w : workloads) {
+                        // Warm-up one JVM at a time, then the measured slices, the setups taking
+                        // turns in an order rotated every cycle: a change in the machine's load
+                        // lands on all of them within a second or two.
+                        for (Setup setup : rotated(setups, round)) {
+                            children.get(setup).ask("warmup " + w + " " + warmup, "WARM ", warmup);
                         }
-                        results.get(setup).get(figures.get("workload")).add(figures);
+                        for (int slice = 0; slice < slices; slice++) {
+                            for (Setup setup : rotated(setups, round + slice)) {
+                                children.get(setup).ask("slice " + w + " " + settle + " " + sliceMs, "SLICE ", settle + sliceMs);
+                            }
+                        }
+                        for (Setup setup : setups) {
+                            Map<String, String> figures = parse(children.get(setup).ask("end " + w, "RESULT ", 0).substring("RESULT ".length()));
+                            if (!"0".equals(figures.get("errors"))) {
+                                throw new IllegalStateException("errors without any fault, " + setup.label + ": " + children.get(setup).running.peek());
+                            }
+                            results.get(setup).get(w).add(figures);
+                        }
                     }
-                    progress(String.format(Locale.ROOT, "round %d %-14s %s", round + 1, setup.label, summary(result)));
+                    for (Commanded child : children.values()) {
+                        child.quit();
+                    }
+                } finally {
+                    for (Commanded child : children.values()) {
+                        child.running.destroy();
+                    }
+                }
+                for (Setup setup : setups) {
+                    progress(String.format(Locale.ROOT, "round %d %-14s %s", round + 1, setup.label, summary(results.get(setup), round)));
                 }
             }
         } finally {
@@ -313,8 +343,10 @@ public final class Benchmarks {
         line("");
         line("### No-failure throughput (goal: Lifeline >= 0.99 of no agent on JDBC, >= 0.98 on HTTP)");
         line("");
-        line("Median ops/s over " + rounds + " rounds (" + warmup + " ms warm-up, " + measure
-                + " ms measured per workload per child JVM); ratio = median of the per-round ratios to the no-agent run of the same round, with their range.");
+        line("Median ops/s over " + rounds + " rounds. Per round, one child JVM per setup, started together and measured in turn: per workload "
+                + warmup + " ms of warm-up each, then " + slices + " measured slices of " + sliceMs + " ms each (after " + settle
+                + " ms of settling), the setups taking turns in an order rotated every slice, " + measure + " ms measured per setup in all; "
+                + "ratio = median of the per-round ratios to the no-agent JVM of the same round, with their range.");
         line("");
         line("| workload | no agent (ops/s) | Lifeline (ops/s) | Lifeline ratio | OpenTelemetry (ops/s) | OpenTelemetry ratio | Lifeline goal |");
         line("|---|---:|---:|---:|---:|---:|---|");
@@ -349,6 +381,24 @@ public final class Benchmarks {
         line("|---|---:|---:|---:|---:|---:|---|");
         cpuRows(workloads, setups, results, "caller_cpu_ns_per_call", "calling threads", true);
         cpuRows(workloads, setups, results, "cpu_ns_per_call", "whole process", false);
+
+        line("");
+        line("### Memory allocated per call, no failures");
+        line("");
+        line("Bytes allocated by the calling threads per call (`ThreadMXBean.getThreadAllocatedBytes`), median over rounds: the garbage each call leaves "
+                + "(for java.net.http the selector thread's share is missing).");
+        line("");
+        line("| workload | no agent (B) | Lifeline (added) | OpenTelemetry (added) |");
+        line("|---|---:|---:|---:|");
+        for (String w : workloads) {
+            double b = Stats.median(figure(results.get(base).get(w), "bytes_per_call"));
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.0f |", WORKLOAD_TITLES.get(w), b));
+            for (Setup setup : setups.subList(1, setups.size())) {
+                double v = Stats.median(figure(results.get(setup).get(w), "bytes_per_call"));
+                row.append(String.format(Locale.ROOT, " %.0f (%+.0f) |", v, v - b));
+            }
+            line(row.toString());
+        }
 
         line("");
         line("### Per-call latency, no failures");
@@ -469,14 +519,59 @@ public final class Benchmarks {
         }
     }
 
-    private static String summary(ChildJvm.Result result) {
+    private static String summary(Map<String, List<Map<String, String>>> perWorkload, int round) {
         StringBuilder s = new StringBuilder();
-        for (String l : result.lines("RESULT workload=")) {
-            Map<String, String> f = parse(l.substring("RESULT ".length()));
+        for (List<Map<String, String>> rounds : perWorkload.values()) {
+            Map<String, String> f = rounds.get(round);
             s.append(String.format(Locale.ROOT, "%s=%.0f/s (%.1f µs CPU, callers %.1f) ", f.get("workload"), Double.parseDouble(f.get("ops_per_s")),
                     Double.parseDouble(f.get("cpu_ns_per_call")) / 1000.0, Double.parseDouble(f.get("caller_cpu_ns_per_call")) / 1000.0));
         }
         return s.toString().trim();
+    }
+
+    /** A child JVM that takes one command per line on its standard input and answers each with one line. */
+    private static final class Commanded {
+        final Setup setup;
+        final ChildJvm.Running running;
+        private int read;
+
+        Commanded(Setup setup, ChildJvm.Running running) {
+            this.setup = setup;
+            this.running = running;
+        }
+
+        /** Sends {@code command}, and returns the answer starting with {@code prefix}, due in about {@code expectedMs}. */
+        String ask(String command, String prefix, long expectedMs) throws Exception {
+            running.send(command);
+            // Sleep through the expected time: the runner polls nothing while a child is measured.
+            Thread.sleep(expectedMs);
+            return awaitLine(prefix, expectedMs);
+        }
+
+        String awaitLine(String prefix, long expectedMs) throws Exception {
+            long deadline = System.nanoTime() + (expectedMs + 120_000) * 1_000_000L;
+            while (true) {
+                List<String> lines = running.stdoutSoFar();
+                for (int i = read; i < lines.size(); i++) {
+                    if (lines.get(i).startsWith(prefix)) {
+                        read = i + 1;
+                        return lines.get(i);
+                    }
+                }
+                if (!running.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no " + prefix.trim() + " line from the throughput application with " + setup.label + ":\n" + running.peek());
+                }
+                Thread.sleep(1);
+            }
+        }
+
+        void quit() throws Exception {
+            running.send("quit");
+            ChildJvm.Result result = running.await(60);
+            if (result.exitCode != 0) {
+                throw new IllegalStateException("the throughput application failed with " + setup.label + ": " + result);
+            }
+        }
     }
 
     private void line(String text) {

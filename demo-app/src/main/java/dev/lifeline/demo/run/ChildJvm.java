@@ -160,6 +160,12 @@ public final class ChildJvm {
             return end < 0 ? new ArrayList<>() : new ArrayList<>(Arrays.asList(text.substring(0, end).split("\r?\n", -1)));
         }
 
+        /** Writes one line to the child's standard input, for a child that takes commands there. */
+        public void send(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
         public boolean isAlive() {
             return process.isAlive();
         }
