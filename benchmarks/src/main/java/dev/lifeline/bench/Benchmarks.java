@@ -34,7 +34,7 @@ import java.util.jar.Manifest;
  * Prints the markdown for BENCHMARKS.md and writes it to {@code benchmarks/target/benchmark-results.md}.
  *
  * <pre>java -jar benchmarks/target/lifeline-benchmarks.jar [--rounds 5] [--warmup-ms 3000]
- *     [--measure-ms 3000] [--slices 6] [--settle-ms 100] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
+ *     [--measure-ms 3000] [--slices 6] [--settle-ms 100] [--variants "label=agent arguments|JVM options;..."] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
  *     [--kills-rounds 3] [--kills-warmup-ms 2000] [--kills-ms 10000] [--kill-every-ms 300]
  *     [--jmh-rounds 2] [--jmh-warmup-iterations 3] [--jmh-iterations 5] [--jmh-iteration-ms 1000]
  *     [--only startup,throughput,recovery,kills,jmh] [--workloads select,insert,http,http-hc5,http-hc4,http-okhttp]</pre>
@@ -63,6 +63,7 @@ public final class Benchmarks {
         options.put("measure-ms", "3000");
         options.put("slices", "6");
         options.put("settle-ms", "100");
+        options.put("variants", "");
         options.put("startup-runs", "8");
         options.put("recovery-rounds", "3");
         options.put("outage-ms", "2000");
@@ -113,7 +114,10 @@ public final class Benchmarks {
                 startup(database, withDiagnostic);
             }
             if (only.contains("throughput")) {
-                throughput(database, setups);
+                // Variants of Lifeline's settings or JVM options, side by side with the rest (by hand, for an investigation).
+                List<Setup> withVariants = new ArrayList<>(setups);
+                withVariants.addAll(Setup.variants(options.get("variants")));
+                throughput(database, withVariants);
             }
             if (only.contains("recovery")) {
                 recovery(database, List.of(Setup.none(), Setup.lifeline("Lifeline", ""),
@@ -167,7 +171,7 @@ public final class Benchmarks {
         line("| OpenTelemetry | opentelemetry-javaagent " + openTelemetryVersion() + ", `-Dotel.{traces,metrics,logs}.exporter=none` |");
         line("| PostgreSQL | embedded 14 (io.zonky), loopback, `synchronous_commit=off` |");
         line("| load average at start (1/5/15 min) | " + loadAverage() + " |");
-        line("| options | `" + options.toString().replace("{", "").replace("}", "").replace("out=" + options.get("out"), "").replaceAll(", $", "") + "` |");
+        line("| options | `" + options.toString().replace("{", "").replace("}", "").replace("out=" + options.get("out"), "").replaceAll(", $", "").replace("|", "\\|") + "` |");
     }
 
     /** Other processes on a shared machine are the main source of noise: say how busy it was. */
@@ -348,8 +352,7 @@ public final class Benchmarks {
                 + " ms of settling), the setups taking turns in an order rotated every slice, " + measure + " ms measured per setup in all; "
                 + "ratio = median of the per-round ratios to the no-agent JVM of the same round, with their range.");
         line("");
-        line("| workload | no agent (ops/s) | Lifeline (ops/s) | Lifeline ratio | OpenTelemetry (ops/s) | OpenTelemetry ratio | Lifeline goal |");
-        line("|---|---:|---:|---:|---:|---:|---|");
+        header(setups, "workload", " (ops/s)", "%s (ops/s) | %s ratio", "Lifeline goal");
         for (String w : workloads) {
             StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
             List<Double> baseOps = figure(results.get(base).get(w), "ops_per_s");
@@ -377,8 +380,7 @@ public final class Benchmarks {
                 + "*Whole process*: all its threads (callers, HTTP selector, JIT, GC, the agent's own); on a shared 2-core machine it moves with the JIT's "
                 + "background compiling and everything else, and follows throughput, since fixed background work is spread over fewer calls in a slow round.");
         line("");
-        line("| workload | no agent | Lifeline (added) | Lifeline ratio | OpenTelemetry (added) | OpenTelemetry ratio | Lifeline goal |");
-        line("|---|---:|---:|---:|---:|---:|---|");
+        header(setups, "workload", "", "%s (added) | %s ratio", "Lifeline goal");
         cpuRows(workloads, setups, results, "caller_cpu_ns_per_call", "calling threads", true);
         cpuRows(workloads, setups, results, "cpu_ns_per_call", "whole process", false);
 
@@ -388,8 +390,7 @@ public final class Benchmarks {
         line("Bytes allocated by the calling threads per call (`ThreadMXBean.getThreadAllocatedBytes`), median over rounds: the garbage each call leaves "
                 + "(for java.net.http the selector thread's share is missing).");
         line("");
-        line("| workload | no agent (B) | Lifeline (added) | OpenTelemetry (added) |");
-        line("|---|---:|---:|---:|");
+        header(setups, "workload", " (B)", "%s (added)", null);
         for (String w : workloads) {
             double b = Stats.median(figure(results.get(base).get(w), "bytes_per_call"));
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.0f |", WORKLOAD_TITLES.get(w), b));
@@ -405,8 +406,14 @@ public final class Benchmarks {
         line("");
         line("p50 and p99 of every call in the measured windows (µs), median over rounds; added = minus the no-agent figure.");
         line("");
-        line("| workload | no agent p50 | Lifeline p50 (added) | OpenTelemetry p50 (added) | no agent p99 | Lifeline p99 (added) | OpenTelemetry p99 (added) |");
-        line("|---|---:|---:|---:|---:|---:|---:|");
+        StringBuilder latencyHeader = new StringBuilder("| workload |");
+        for (String p : new String[]{"p50", "p99"}) {
+            for (Setup setup : setups) {
+                latencyHeader.append(' ').append(setup.label).append(' ').append(p).append(setup == base ? "" : " (added)").append(" |");
+            }
+        }
+        line(latencyHeader.toString());
+        line("|---|" + "---:|".repeat(2 * setups.size()));
         for (String w : workloads) {
             StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
             for (String p : new String[]{"p50_ns", "p99_ns"}) {
@@ -469,6 +476,25 @@ public final class Benchmarks {
     }
 
     // ------------------------------------------------------------------------------ helpers
+
+    /**
+     * A table's two header lines: the first column, the base setup's column, then per other setup
+     * {@code perSetup} with its label for each {@code %s} (each {@code |} a further column), and
+     * an optional last column.
+     */
+    private void header(List<Setup> setups, String first, String baseSuffix, String perSetup, String last) {
+        StringBuilder names = new StringBuilder("| " + first + " | " + setups.get(0).label + baseSuffix + " |");
+        int columns = 2;
+        for (Setup setup : setups.subList(1, setups.size())) {
+            names.append(' ').append(perSetup.replace("%s", setup.label)).append(" |");
+            columns += perSetup.split("\\|").length;
+        }
+        if (last != null) {
+            names.append(' ').append(last).append(" |");
+        }
+        line(names.toString());
+        line("|---|" + "---:|".repeat(columns - 1) + (last != null ? "---|" : ""));
+    }
 
     static <T> List<T> rotated(List<T> list, int by) {
         List<T> rotated = new ArrayList<>(list);

@@ -5,6 +5,8 @@ import dev.lifeline.demo.run.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +31,47 @@ final class Setup {
     static Setup lifeline(String label, String agentArguments) {
         ChildJvm.agentJar(); // fail now, not in the middle of a run
         return new Setup(label, () -> ChildJvm.withAgent(agentArguments));
+    }
+
+    /** Lifeline with the given agent arguments and further JVM options. */
+    static Setup lifeline(String label, String agentArguments, List<String> jvmOptions) {
+        ChildJvm.agentJar();
+        return new Setup(label, () -> {
+            ChildJvm jvm = ChildJvm.withAgent(agentArguments);
+            jvmOptions.forEach(jvm::option);
+            return jvm;
+        });
+    }
+
+    /**
+     * The setups of {@code --variants}: {@code label=agent arguments|JVM options}, separated by
+     * {@code ;}, e.g. {@code "no replay=jdbc.replayStatements=false;deeper inlining=|-XX:MaxInlineLevel=25"}.
+     * Either part may be empty; JVM options are separated by spaces.
+     */
+    static List<Setup> variants(String spec) {
+        List<Setup> variants = new ArrayList<>();
+        for (String variant : spec.split(";")) {
+            if (variant.isBlank()) {
+                continue;
+            }
+            int eq = variant.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--variants: '" + variant + "' has no label; expected label=agent arguments|JVM options");
+            }
+            String rest = variant.substring(eq + 1);
+            int bar = rest.indexOf('|');
+            String agentArguments = bar < 0 ? rest : rest.substring(0, bar);
+            List<String> jvmOptions = new ArrayList<>();
+            if (bar >= 0) {
+                for (String o : rest.substring(bar + 1).trim().split(" +")) {
+                    if (!o.isEmpty()) {
+                        jvmOptions.add(o);
+                    }
+                }
+            }
+            variants.add(lifeline(variant.substring(0, eq).trim(), agentArguments.trim(), jvmOptions));
+        }
+        return variants;
     }
 
     static Setup openTelemetry() {
