@@ -392,12 +392,8 @@ public final class Benchmarks {
         line("");
         header(setups, "workload", " (B)", "%s (added)", null);
         for (String w : workloads) {
-            double b = Stats.median(figure(results.get(base).get(w), "bytes_per_call"));
-            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %.0f |", WORKLOAD_TITLES.get(w), b));
-            for (Setup setup : setups.subList(1, setups.size())) {
-                double v = Stats.median(figure(results.get(setup).get(w), "bytes_per_call"));
-                row.append(String.format(Locale.ROOT, " %.0f (%+.0f) |", v, v - b));
-            }
+            StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
+            medianAndAdded(row, setups, results, w, "bytes_per_call", 1, "%.0f", "%+.0f");
             line(row.toString());
         }
 
@@ -417,12 +413,7 @@ public final class Benchmarks {
         for (String w : workloads) {
             StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
             for (String p : new String[]{"p50_ns", "p99_ns"}) {
-                double b = Stats.median(figure(results.get(base).get(w), p)) / 1000.0;
-                row.append(String.format(Locale.ROOT, " %.1f |", b));
-                for (Setup setup : setups.subList(1, setups.size())) {
-                    double v = Stats.median(figure(results.get(setup).get(w), p)) / 1000.0;
-                    row.append(String.format(Locale.ROOT, " %.1f (%+.1f) |", v, v - b));
-                }
+                medianAndAdded(row, setups, results, w, p, 1000.0, "%.1f", "%+.1f");
             }
             line(row.toString());
         }
@@ -494,6 +485,21 @@ public final class Benchmarks {
         }
         line(names.toString());
         line("|---|" + "---:|".repeat(columns - 1) + (last != null ? "---|" : ""));
+    }
+
+    /**
+     * Appends one cell per setup: the median over rounds of {@code key} divided by {@code scale},
+     * and for each setup after the base the difference to the base's in brackets.
+     */
+    private static void medianAndAdded(StringBuilder row, List<Setup> setups, Map<Setup, Map<String, List<Map<String, String>>>> results,
+                                       String workload, String key, double scale, String valueFormat, String addedFormat) {
+        double b = Stats.median(figure(results.get(setups.get(0)).get(workload), key)) / scale;
+        row.append(' ').append(String.format(Locale.ROOT, valueFormat, b)).append(" |");
+        for (Setup setup : setups.subList(1, setups.size())) {
+            double v = Stats.median(figure(results.get(setup).get(workload), key)) / scale;
+            row.append(' ').append(String.format(Locale.ROOT, valueFormat, v))
+                    .append(" (").append(String.format(Locale.ROOT, addedFormat, v - b)).append(") |");
+        }
     }
 
     static <T> List<T> rotated(List<T> list, int by) {

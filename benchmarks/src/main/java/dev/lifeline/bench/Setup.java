@@ -29,13 +29,12 @@ final class Setup {
 
     /** Lifeline with the given agent arguments ("" = defaults). */
     static Setup lifeline(String label, String agentArguments) {
-        ChildJvm.agentJar(); // fail now, not in the middle of a run
-        return new Setup(label, () -> ChildJvm.withAgent(agentArguments));
+        return lifeline(label, agentArguments, List.of());
     }
 
     /** Lifeline with the given agent arguments and further JVM options. */
     static Setup lifeline(String label, String agentArguments, List<String> jvmOptions) {
-        ChildJvm.agentJar();
+        ChildJvm.agentJar(); // fail now, not in the middle of a run
         return new Setup(label, () -> {
             ChildJvm jvm = ChildJvm.withAgent(agentArguments);
             jvmOptions.forEach(jvm::option);

@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       with that slice's figures;</li>
  *   <li>{@code end WORKLOAD}: stops its threads and answers with the figures of all its slices:
  *       {@code RESULT workload=select threads=2 calls=.. seconds=.. ops_per_s=.. p50_ns=.. p99_ns=..
- *       cpu_ns_per_call=.. caller_cpu_ns_per_call=.. errors=..};</li>
+ *       cpu_ns_per_call=.. caller_cpu_ns_per_call=.. bytes_per_call=.. errors=..};</li>
  *   <li>{@code quit}.</li>
  * </ul>
  * <pre>ThroughputApp jdbcUrl httpUrl warmupMs measureMs select,insert,http,http-hc5,http-hc4,http-okhttp</pre>
@@ -114,7 +114,13 @@ public final class ThroughputApp {
 
     private void command(String line) throws Exception {
         String[] words = line.trim().split(" +");
+        if (words.length < 2) {
+            throw new IllegalArgumentException("command without a workload: '" + line + "'; expected warmup, slice or end WORKLOAD ..., or quit");
+        }
         Workload workload = running.get(words[1]);
+        if (workload == null && !words[0].equals("warmup")) {
+            throw new IllegalArgumentException("'" + line + "': workload " + words[1] + " was not warmed up (or has ended)");
+        }
         switch (words[0]) {
             case "warmup":
                 if (workload == null) {
