@@ -70,6 +70,8 @@ public final class CircuitBreaker {
     }
 
     static final int BUCKETS = 10;
+    /** What {@link #tick(long)} answers when disabled: nothing to place, ask again in an hour. */
+    private static final long DISABLED_TICK_NANOS = 3_600_000_000_000L;
     private static final int COUNT_BITS = 20;
     private static final long COUNT_MAX = (1L << COUNT_BITS) - 1; // counts saturate, never overflow
     private static final long EPOCH_MASK = (1L << 24) - 1;
@@ -211,15 +213,23 @@ public final class CircuitBreaker {
      * A caller's fresh clock reading ({@code System.nanoTime()}): once per bucket, the untimed
      * successes counted since the last placement are placed in the window at {@code now}. Costs a
      * volatile read and a comparison otherwise.
+     *
+     * @return the earliest moment a tick can place anything again: a caller that ticks often may
+     *         skip its ticks until then (a phase that begins in between makes it wait one bucket
+     *         at most, which only delays successes, as the class comment allows)
      */
-    public void tick(long now) {
+    public long tick(long now) {
         if (!enabled) {
-            return;
+            return now + DISABLED_TICK_NANOS;
         }
         Phase p = phase.get();
-        if (p.state == State.CLOSED && now - p.nextPlacementNanos >= 0) {
+        if (p.state != State.CLOSED) {
+            return now; // a breaker that is not closed is asked on every call
+        }
+        if (now - p.nextPlacementNanos >= 0) {
             placeUntimed(p, now);
         }
+        return p.nextPlacementNanos;
     }
 
     /** The permitted call failed because the target is unavailable (see the class comment). */

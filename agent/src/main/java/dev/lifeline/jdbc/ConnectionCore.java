@@ -1,9 +1,12 @@
 package dev.lifeline.jdbc;
 
+import dev.lifeline.breaker.CircuitBreaker;
 import dev.lifeline.jdbc.pgjdbc.ResultCount;
 import dev.lifeline.limit.ConnectionCap;
 import dev.lifeline.log.LifelineLog;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.Driver;
@@ -15,7 +18,6 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,6 +45,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ConnectionCore {
 
     private static final int VALIDATION_TIMEOUT_SECONDS = 2;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(ConnectionCore.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The driver's connection this one currently stands for. Read by the generated wrapper on every call. */
     public volatile Connection physical;
@@ -54,7 +65,8 @@ public final class ConnectionCore {
     final TargetState target;
     final SessionState session = new SessionState();
     private final ReentrantLock replacing = new ReentrantLock();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Closed or aborted by the application; set once, by compare-and-set ({@link #CLOSED}). */
+    private volatile boolean closed;
 
     private volatile DriverTraits traits;
     /** Incremented with every replacement: statements created on an older physical connection re-create themselves. */
@@ -75,8 +87,20 @@ public final class ConnectionCore {
      * time and a pool's hand-over publishes it; a volatile write would put a fence on every statement.
      */
     private long lastUsedNanos = System.nanoTime();
+    /*
+     * What every statement start reads, kept here so that it touches this object's own lines
+     * rather than the runtime's, the target's and the breaker's (after a wait on the socket they
+     * are out of the cache: each saved line is a saved miss).
+     */
+    /** {@code lifeline.jdbc.validateAfterIdle} in nanoseconds; 0 = never. */
+    private final long idleLimitNanos;
+    private final CircuitBreaker breaker;
+    /** Until then, a statement's start has nothing to tell the breaker ({@link CircuitBreaker#tick}). Plain, as lastUsedNanos. */
+    private long nextTickNanos = lastUsedNanos;
     /** The object the application holds. */
     Object wrapper;
+    /** The wrapper type of the last statement created here (see {@link StatementCore#wrap}). Plain: immutable, safely read racily. */
+    WrapperType statementType;
     /**
      * pgjdbc's count of result messages on the current session: its stream's own (a
      * {@code PGStream} woven as it was defined) or the thread's (one loaded before Lifeline). Null
@@ -105,6 +129,9 @@ public final class ConnectionCore {
         this.traits = DriverTraits.of(physical);
         this.slot = slot;
         this.target = target;
+        JdbcRuntime runtime = JdbcRuntime.get();
+        this.idleLimitNanos = runtime == null ? 0 : runtime.validateAfterIdleNanos;
+        this.breaker = target.health.breaker();
     }
 
     /** The application's connection over {@code physical}. */
@@ -150,7 +177,7 @@ public final class ConnectionCore {
      * answers as it would without the agent.
      */
     public Connection lifeline$physical() {
-        if (broken && !closed.get()) {
+        if (broken && !closed) {
             try {
                 replace();
             } catch (SQLException | RuntimeException e) {
@@ -174,7 +201,7 @@ public final class ConnectionCore {
 
     /** The application closed or aborted this connection: a failure now is its own doing. */
     boolean endedOnPurpose() {
-        return aborted || closed.get();
+        return aborted || closed;
     }
 
     // ---------------------------------------------------------------- statements
@@ -450,7 +477,7 @@ public final class ConnectionCore {
     // ---------------------------------------------------------------- life cycle
 
     public void close() throws SQLException {
-        if (!closed.compareAndSet(false, true)) {
+        if (!CLOSED.compareAndSet(this, false, true)) {
             physical.close(); // the driver's own answer to a second close
             return;
         }
@@ -467,14 +494,14 @@ public final class ConnectionCore {
 
     /** A connection Lifeline is about to replace is open to the application; otherwise the driver answers. */
     public boolean isClosed() throws SQLException {
-        if (closed.get()) {
+        if (closed) {
             return true;
         }
         return !broken && physical.isClosed();
     }
 
     public boolean isValid(int timeout) throws SQLException {
-        if (closed.get()) {
+        if (closed) {
             return false;
         }
         if (broken) {
@@ -504,7 +531,7 @@ public final class ConnectionCore {
         try {
             physical.abort(executor);
         } finally {
-            if (closed.compareAndSet(false, true)) {
+            if (CLOSED.compareAndSet(this, false, true)) {
                 slot.release();
             }
         }
@@ -568,9 +595,8 @@ public final class ConnectionCore {
         long now = System.nanoTime();
         if (broken) {
             replace();
-        } else if (!closed.get()) {
-            JdbcRuntime runtime = JdbcRuntime.get();
-            long idleLimit = runtime == null ? 0 : runtime.validateAfterIdleNanos;
+        } else if (!closed) {
+            long idleLimit = idleLimitNanos;
             if (idleLimit > 0 && now - lastUsedNanos > idleLimit && (!inTransaction() || transactionStatements == 0)) {
                 Connection current = physical;
                 if (!current.isClosed() && !current.isValid(VALIDATION_TIMEOUT_SECONDS)) {
@@ -578,7 +604,9 @@ public final class ConnectionCore {
                     replace();
                 }
             }
-            target.health.breaker().tick(now); // the pool's borrows counted since the last tick take their place
+            if (now - nextTickNanos >= 0) {
+                nextTickNanos = breaker.tick(now); // the pool's borrows counted since the last tick take their place
+            }
         }
         lastUsedNanos = now;
     }

@@ -143,7 +143,13 @@ public final class StatementCore {
 
     static Statement wrap(ConnectionCore owner, Statement physical, int creator, String sql, int a, int b, int c,
                           Object extra) {
-        WrapperType type = WrapperType.STATEMENTS.get(physical.getClass());
+        // The connection remembers its last statement class: one comparison instead of a ClassValue
+        // lookup (four objects to read) per statement. A connection is used by one thread at a time.
+        WrapperType type = owner.statementType;
+        if (type == null || type.physicalClass != physical.getClass()) {
+            type = WrapperType.STATEMENTS.get(physical.getClass());
+            owner.statementType = type;
+        }
         StatementCore core = new StatementCore(owner, physical, type, creator, sql, a, b, c, extra);
         Object wrapper = type.instantiate(core);
         core.wrapper = wrapper;
@@ -451,16 +457,22 @@ public final class StatementCore {
 
     // ---------------------------------------------------------------- recording (called by the generated setters)
 
+    // The generated setters call these only for setters that can be replayed (type.recorded[id] is
+    // not null); the others call lifeline$unreplayable().
+
+    /** A setter whose call reflection cannot repeat: the statement cannot be re-created from now on. */
+    public void lifeline$unreplayable() {
+        unreplayable = true;
+    }
+
     /** A one-argument setter with a primitive value (a setting: fetch size, query timeout...). */
     public void lifeline$record(int id, long bits) {
         settings().put(id, new Object[]{WrapperValues.decode(type.recorded[id], 0, bits)});
-        noteReplayable(id);
     }
 
     /** A one-argument setter with an object value. */
     public void lifeline$record(int id, Object value) {
         settings().put(id, new Object[]{value});
-        noteReplayable(id);
     }
 
     /** {@code setX(index, primitive)}: a bound parameter (or, on a plain statement, a setting). */
@@ -478,7 +490,6 @@ public final class StatementCore {
                 parameterValues[index] = null;
             }
         }
-        noteReplayable(id);
     }
 
     /** {@code setX(index, object)}. */
@@ -496,7 +507,6 @@ public final class StatementCore {
             }
             parameterValues[index] = value;
         }
-        noteReplayable(id);
     }
 
     /** Any other shape, every argument boxed. */
@@ -509,7 +519,7 @@ public final class StatementCore {
         if (preparedSql != null && arguments.length >= 2
                 && (arguments[0] instanceof Integer || arguments[0] instanceof String)) {
             Object first = arguments[0];
-            String name = type.recorded[id] == null ? "?" : type.recorded[id].getName();
+            String name = type.recorded[id].getName();
             // registerOutParameter and setX are kept apart: an INOUT parameter has both.
             String key = (name.equals("registerOutParameter") ? "out:" : "in:") + first;
             if (first instanceof Integer && !name.equals("registerOutParameter")) {
@@ -529,7 +539,6 @@ public final class StatementCore {
         } else {
             settings().put(id, arguments);
         }
-        noteReplayable(id);
     }
 
     private Map<Integer, Object[]> settings() {
@@ -539,20 +548,27 @@ public final class StatementCore {
         return settings;
     }
 
-    private void noteReplayable(int id) {
-        if (type.recorded[id] == null) {
-            unreplayable = true;
-        }
-    }
-
     private void slot(int index) {
         if (index >= parameterIds.length) {
-            int size = Math.max(index + 1, Math.max(8, parameterIds.length * 2));
+            // First bind: as many slots as the SQL has placeholders (an upper bound: a '?' in a
+            // literal or an operator counts too), so a one-parameter INSERT records into arrays of
+            // two, not eight. Later growth doubles.
+            int size = Math.max(index + 1, parameterIds.length == 0
+                    ? placeholders(preparedSql) + 1 : parameterIds.length * 2);
             // The value arrays come when a value of their kind is first bound (most statements bind one kind).
             parameterIds = Arrays.copyOf(parameterIds, size);
             parameterBits = parameterBits == null ? null : Arrays.copyOf(parameterBits, size);
             parameterValues = parameterValues == null ? null : Arrays.copyOf(parameterValues, size);
         }
+    }
+
+    /** The number of {@code '?'} in the SQL ({@code String.indexOf} is vectorised: a few ns for a short statement). */
+    static int placeholders(String sql) {
+        int count = 0;
+        for (int at = sql.indexOf('?'); at >= 0; at = sql.indexOf('?', at + 1)) {
+            count++;
+        }
+        return count;
     }
 
     private void clearRecordedBatch() {

@@ -27,7 +27,8 @@ import java.util.Set;
  *       Java in {@link ConnectionCore} and {@link StatementCore};</li>
  *   <li><b>record</b>: a pass, then {@code core.lifeline$record(id, args)} — statement setters,
  *       remembered so that a statement can be re-created on a fresh connection. The common shapes
- *       (an index and a primitive or an object) are recorded without boxing.</li>
+ *       (an index and a primitive or an object) are recorded without boxing. A setter reflection
+ *       could not call again calls {@code core.lifeline$unreplayable()} instead.</li>
  * </ul>
  *
  * <p>When the driver's class can be subclassed (public or package-private, not final, no public
@@ -75,6 +76,8 @@ final class WrapperGenerator {
         Role role = Role.PASS;
         Method core;
         int recordId = -1;
+        /** A recorded setter that reflection can call again on a fresh statement. */
+        boolean replayable;
 
         Member(Method method, String owner, boolean ownerIsInterface) {
             this.method = method;
@@ -165,7 +168,9 @@ final class WrapperGenerator {
             } else if (recordSetters && isRecordable(member.method)) {
                 member.role = Role.RECORD;
                 member.recordId = recorded.size();
-                recorded.add(replayMethod(member.method, interfaceMethods));
+                Method replay = replayMethod(member.method, interfaceMethods);
+                member.replayable = replay != null;
+                recorded.add(replay);
             }
         }
         // Object's identity methods are the wrapper's own even when the driver does not override them.
@@ -414,7 +419,14 @@ final class WrapperGenerator {
             }
             case RECORD:
                 passThrough(mv, self, coreName, coreDesc, physicalDesc, member, desc, arguments);
-                record(mv, self, coreName, coreDesc, member.recordId, arguments);
+                if (member.replayable) {
+                    record(mv, self, coreName, coreDesc, member.recordId, arguments);
+                } else {
+                    // Its value is of no use: once it is set, the statement is never re-created.
+                    mv.visitVarInsn(Opcodes.ALOAD, 0);
+                    mv.visitFieldInsn(Opcodes.GETFIELD, self, CORE_FIELD, coreDesc);
+                    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, coreName, "lifeline$unreplayable", "()V", false);
+                }
                 mv.visitInsn(Opcodes.RETURN);
                 break;
             case PASS:

@@ -49,28 +49,17 @@ final class HookWeaver extends ClassVisitor {
         final Target named;
         /** For the two JDK HTTP targets: the bridge class, in the target's own package. */
         final String bridge;
-        /**
-         * Drop {@code final} from the class's overridable methods (pgjdbc's connection and
-         * statement classes, as they are first defined): Lifeline's wrapper subclass must override
-         * every method, or an inherited body would run on its empty fields.
-         */
-        final boolean liftFinals;
         /** {@code PGStream} with the result count of its own (see the class comment), else per thread. */
         final boolean countResults;
 
         Plan(int jdbcKinds, Target named, String bridge) {
-            this(jdbcKinds, named, bridge, false, false);
+            this(jdbcKinds, named, bridge, false);
         }
 
-        Plan(int jdbcKinds, Target named, String bridge, boolean liftFinals) {
-            this(jdbcKinds, named, bridge, liftFinals, false);
-        }
-
-        Plan(int jdbcKinds, Target named, String bridge, boolean liftFinals, boolean countResults) {
+        Plan(int jdbcKinds, Target named, String bridge, boolean countResults) {
             this.jdbcKinds = jdbcKinds;
             this.named = named;
             this.bridge = bridge;
-            this.liftFinals = liftFinals;
             this.countResults = countResults;
         }
     }
@@ -139,11 +128,6 @@ final class HookWeaver extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        if (plan.liftFinals && (access & Opcodes.ACC_FINAL) != 0
-                && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0 && !name.startsWith("<")) {
-            access &= ~Opcodes.ACC_FINAL;
-            woven = true;
-        }
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
         if (mv == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC)) != 0) {
             return mv;

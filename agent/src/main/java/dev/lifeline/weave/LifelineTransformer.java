@@ -40,7 +40,16 @@ public final class LifelineTransformer implements ClassFileTransformer {
     /** Packages besides the JDK's whose classes are never JDBC drivers or data sources: skipped by name alone. */
     private static final String[] IGNORED = {
         "org/slf4j/", "ch/qos/logback/", "org/apache/logging/log4j/", "org/junit/", "kotlin/", "scala/",
-        "com/fasterxml/jackson/", "io/netty/"
+        "com/fasterxml/jackson/", "io/netty/",
+        // The internals of the driver and pool Lifeline knows (their hook points are matched by name
+        // above): a connect loads a hundred of them, each of whose supertypes would be read as a
+        // resource. pgjdbc's Driver and data sources (org/postgresql/, ds/, xa/, jdbc2/optional/,
+        // jdbc3/) and HikariCP's (com/zaxxer/hikari/, util/) are still looked at.
+        "org/postgresql/core/", "org/postgresql/jdbc/", "org/postgresql/util/", "org/postgresql/copy/",
+        "org/postgresql/fastpath/", "org/postgresql/largeobject/", "org/postgresql/geometric/",
+        "org/postgresql/replication/", "org/postgresql/plugin/", "org/postgresql/ssl/", "org/postgresql/gss/",
+        "org/postgresql/sspi/", "org/postgresql/hostchooser/", "org/postgresql/translation/",
+        "com/zaxxer/hikari/pool/", "com/zaxxer/hikari/metrics/"
     };
 
     private final String facadeBridge;
@@ -105,9 +114,11 @@ public final class LifelineTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            HookWeaver.Plan plan = classBeingRedefined == null && PGJDBC_FINALS.contains(name)
-                    ? new HookWeaver.Plan(0, null, null, true) // a change of modifiers: only before the class exists
-                    : plan(loader, name, classfile, classBeingRedefined);
+            if (PGJDBC_FINALS.contains(name)) {
+                // A change of modifiers: only before the class exists, and in place (no hook is woven there).
+                return classBeingRedefined == null ? FinalLifter.lift(classfile) : null;
+            }
+            HookWeaver.Plan plan = plan(loader, name, classfile, classBeingRedefined);
             return plan == null ? null : weave(classfile, plan);
         } catch (Throwable t) {
             LifelineLog.internalError("instrumenting " + name.replace('/', '.'), t);
@@ -120,7 +131,7 @@ public final class LifelineTransformer implements ClassFileTransformer {
         if (named == HookWeaver.Target.PG_STREAM) {
             // Its own result count only while the class is defined, or again for one that has it.
             boolean count = classBeingRedefined == null || hasResultCount(classBeingRedefined);
-            return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null, false, count) : null;
+            return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null, count) : null;
         }
         if (named != null) {
             if (named == HookWeaver.Target.HTTP_CLIENT_FACADE) {

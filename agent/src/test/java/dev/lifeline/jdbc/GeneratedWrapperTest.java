@@ -307,6 +307,29 @@ class GeneratedWrapperTest {
     }
 
     @Test
+    void everyBoundParameterIsReAppliedWhateverTheOrderOfBindingAndTheCountOfPlaceholders() throws Exception {
+        Connection connection = wrapped();
+        // Eleven '?' for ten parameters (one is in a literal); bound from the last to the first.
+        PreparedStatement statement = connection.prepareStatement(
+                "SELECT v FROM t WHERE a IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) AND note <> '?'");
+        List<String> expected = new ArrayList<>();
+        for (int index = 10; index >= 1; index--) {
+            statement.setInt(index, index * 10);
+        }
+        for (int index = 1; index <= 10; index++) {
+            expected.add("setInt(" + index + "," + index * 10 + ")");
+        }
+        driver.connections.get(0).statements.get(0).failNext = new SQLException(
+                "An I/O error occurred while sending to the backend.", "08006", new java.net.SocketException("Connection reset"));
+
+        statement.executeQuery();
+
+        assertEquals(expected, driver.connections.get(1).statements.get(0).calls, "all ten, in the order of their index");
+        assertEquals(11, StatementCore.placeholders("SELECT v FROM t WHERE a IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) AND note <> '?'"));
+        assertEquals(0, StatementCore.placeholders("SELECT 1"));
+    }
+
+    @Test
     void aWriteWhoseOutcomeIsUnknownIsNotReRunAndKeepsTheDriversException() throws Exception {
         Connection connection = wrapped();
         PreparedStatement statement = connection.prepareStatement("INSERT INTO t VALUES (?)");

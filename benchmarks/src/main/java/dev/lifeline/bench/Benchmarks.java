@@ -34,7 +34,7 @@ import java.util.jar.Manifest;
  * Prints the markdown for BENCHMARKS.md and writes it to {@code benchmarks/target/benchmark-results.md}.
  *
  * <pre>java -jar benchmarks/target/lifeline-benchmarks.jar [--rounds 5] [--warmup-ms 3000]
- *     [--measure-ms 3000] [--slices 6] [--settle-ms 100] [--variants "label=agent arguments|JVM options;..."] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
+ *     [--measure-ms 3000] [--slices 6] [--settle-ms 100] [--variants "label=agent arguments|JVM options|agent jar;..."] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
  *     [--kills-rounds 3] [--kills-warmup-ms 2000] [--kills-ms 10000] [--kill-every-ms 300]
  *     [--jmh-rounds 2] [--jmh-warmup-iterations 3] [--jmh-iterations 5] [--jmh-iteration-ms 1000]
  *     [--only startup,throughput,recovery,kills,jmh] [--workloads select,insert,http,http-hc5,http-hc4,http-okhttp]</pre>
@@ -285,14 +285,9 @@ public final class Benchmarks {
         server.start();
         String httpUrl = "http://127.0.0.1:" + server.getAddress().getPort() + "/ping";
         // results[setup][workload] -> one map of figures per round
-        Map<Setup, Map<String, List<Map<String, String>>>> results = new LinkedHashMap<>();
-        for (Setup setup : setups) {
-            Map<String, List<Map<String, String>>> perWorkload = new LinkedHashMap<>();
-            for (String w : workloads) {
-                perWorkload.put(w, new ArrayList<>());
-            }
-            results.put(setup, perWorkload);
-        }
+        Map<Setup, Map<String, List<Map<String, String>>>> results = figuresBySetupAndWorkload(setups, workloads);
+        // slices[setup][workload] -> the figures of every slice, in the same order for every setup
+        Map<Setup, Map<String, List<Map<String, String>>>> slicesOf = figuresBySetupAndWorkload(setups, workloads);
         try {
             for (int round = 0; round < rounds; round++) {
                 try (Connection admin = database.admin(); Statement st = admin.createStatement()) {
@@ -315,7 +310,8 @@ public final class Benchmarks {
                         }
                         for (int slice = 0; slice < slices; slice++) {
                             for (Setup setup : rotated(setups, round + slice)) {
-                                children.get(setup).ask("slice " + w + " " + settle + " " + sliceMs, "SLICE ", settle + sliceMs);
+                                String answer = children.get(setup).ask("slice " + w + " " + settle + " " + sliceMs, "SLICE ", settle + sliceMs);
+                                slicesOf.get(setup).get(w).add(parse(answer.substring("SLICE ".length())));
                             }
                         }
                         for (Setup setup : setups) {
@@ -383,6 +379,27 @@ public final class Benchmarks {
         header(setups, "workload", "", "%s (added) | %s ratio", "Lifeline goal");
         cpuRows(workloads, setups, results, "caller_cpu_ns_per_call", "calling threads", true);
         cpuRows(workloads, setups, results, "cpu_ns_per_call", "whole process", false);
+
+        line("");
+        line("### Paired slices, no failures");
+        line("");
+        line("Each measured slice of a setup divided by the no-agent slice of the same turn (taken within a second or two of it), "
+                + "so that a change of the machine's load between rounds cancels out: median of the " + rounds * slices
+                + " paired ratios, with their interquartile range. Throughput (ops/s) and the calling threads' CPU time per call.");
+        line("");
+        header(setups, "workload", null, "%s ops/s | %s CPU/call", null);
+        for (String w : workloads) {
+            StringBuilder row = new StringBuilder("| " + WORKLOAD_TITLES.get(w) + " |");
+            List<Map<String, String>> baseSlices = slicesOf.get(base).get(w);
+            for (Setup setup : setups.subList(1, setups.size())) {
+                for (String key : new String[]{"ops_per_s", "caller_cpu_ns_per_call"}) {
+                    List<Double> ratios = Stats.ratios(figure(slicesOf.get(setup).get(w), key), figure(baseSlices, key));
+                    row.append(String.format(Locale.ROOT, " **%.3f** (%.3f–%.3f) |", Stats.median(ratios),
+                            Stats.quantile(ratios, 0.25), Stats.quantile(ratios, 0.75)));
+                }
+            }
+            line(row.toString());
+        }
 
         line("");
         line("### Memory allocated per call, no failures");
@@ -469,13 +486,14 @@ public final class Benchmarks {
     // ------------------------------------------------------------------------------ helpers
 
     /**
-     * A table's two header lines: the first column, the base setup's column, then per other setup
-     * {@code perSetup} with its label for each {@code %s} (each {@code |} a further column), and
-     * an optional last column.
+     * A table's two header lines: the first column, the base setup's column (with
+     * {@code baseSuffix}; none when it is null), then per other setup {@code perSetup} with its
+     * label for each {@code %s} (each {@code |} a further column), and an optional last column.
      */
     private void header(List<Setup> setups, String first, String baseSuffix, String perSetup, String last) {
-        StringBuilder names = new StringBuilder("| " + first + " | " + setups.get(0).label + baseSuffix + " |");
-        int columns = 2;
+        // baseSuffix null: a table of ratios to the base, which has no column of its own
+        StringBuilder names = new StringBuilder("| " + first + " |" + (baseSuffix == null ? "" : " " + setups.get(0).label + baseSuffix + " |"));
+        int columns = baseSuffix == null ? 1 : 2;
         for (Setup setup : setups.subList(1, setups.size())) {
             names.append(' ').append(perSetup.replace("%s", setup.label)).append(" |");
             columns += perSetup.split("\\|").length;
@@ -525,6 +543,19 @@ public final class Benchmarks {
             values.add(Double.parseDouble(round.get(key)));
         }
         return values;
+    }
+
+    /** Empty lists of figures, per setup and workload. */
+    private static Map<Setup, Map<String, List<Map<String, String>>>> figuresBySetupAndWorkload(List<Setup> setups, String[] workloads) {
+        Map<Setup, Map<String, List<Map<String, String>>>> figures = new LinkedHashMap<>();
+        for (Setup setup : setups) {
+            Map<String, List<Map<String, String>>> perWorkload = new LinkedHashMap<>();
+            for (String w : workloads) {
+                perWorkload.put(w, new ArrayList<>());
+            }
+            figures.put(setup, perWorkload);
+        }
+        return figures;
     }
 
     private void cpuRows(String[] workloads, List<Setup> setups, Map<Setup, Map<String, List<Map<String, String>>>> results, String key,

@@ -34,18 +34,29 @@ final class Setup {
 
     /** Lifeline with the given agent arguments and further JVM options. */
     static Setup lifeline(String label, String agentArguments, List<String> jvmOptions) {
-        ChildJvm.agentJar(); // fail now, not in the middle of a run
+        return lifeline(label, agentArguments, jvmOptions, null);
+    }
+
+    /** ... and another build of the agent ({@code null}: the one {@link ChildJvm#agentJar()} finds). */
+    static Setup lifeline(String label, String agentArguments, List<String> jvmOptions, Path agentJar) {
+        if (agentJar == null) {
+            ChildJvm.agentJar(); // fail now, not in the middle of a run
+        } else if (!Files.isRegularFile(agentJar)) {
+            throw new IllegalArgumentException("--variants: agent jar " + agentJar + " not found");
+        }
         return new Setup(label, () -> {
-            ChildJvm jvm = ChildJvm.withAgent(agentArguments);
+            ChildJvm jvm = agentJar == null ? ChildJvm.withAgent(agentArguments) : ChildJvm.withAgent(agentJar, agentArguments);
             jvmOptions.forEach(jvm::option);
             return jvm;
         });
     }
 
     /**
-     * The setups of {@code --variants}: {@code label=agent arguments|JVM options}, separated by
-     * {@code ;}, e.g. {@code "no replay=jdbc.replayStatements=false;deeper inlining=|-XX:MaxInlineLevel=25"}.
-     * Either part may be empty; JVM options are separated by spaces.
+     * The setups of {@code --variants}: {@code label=agent arguments|JVM options|agent jar},
+     * separated by {@code ;}, e.g.
+     * {@code "no replay=jdbc.replayStatements=false;deeper inlining=|-XX:MaxInlineLevel=25;main=||/tmp/main-agent.jar"}.
+     * Any part may be empty or left out; JVM options are separated by spaces; the agent jar is
+     * another build to compare with this one.
      */
     static List<Setup> variants(String spec) {
         List<Setup> variants = new ArrayList<>();
@@ -60,15 +71,18 @@ final class Setup {
             String rest = variant.substring(eq + 1);
             int bar = rest.indexOf('|');
             String agentArguments = bar < 0 ? rest : rest.substring(0, bar);
+            String options = bar < 0 ? "" : rest.substring(bar + 1);
+            int secondBar = options.indexOf('|');
+            String jar = secondBar < 0 ? "" : options.substring(secondBar + 1).trim();
+            options = secondBar < 0 ? options : options.substring(0, secondBar);
             List<String> jvmOptions = new ArrayList<>();
-            if (bar >= 0) {
-                for (String o : rest.substring(bar + 1).trim().split(" +")) {
-                    if (!o.isEmpty()) {
-                        jvmOptions.add(o);
-                    }
+            for (String o : options.trim().split(" +")) {
+                if (!o.isEmpty()) {
+                    jvmOptions.add(o);
                 }
             }
-            variants.add(lifeline(variant.substring(0, eq).trim(), agentArguments.trim(), jvmOptions));
+            variants.add(lifeline(variant.substring(0, eq).trim(), agentArguments.trim(), jvmOptions,
+                    jar.isEmpty() ? null : Paths.get(jar)));
         }
         return variants;
     }

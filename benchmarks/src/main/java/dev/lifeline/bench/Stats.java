@@ -29,7 +29,6 @@ final class Stats {
         return array;
     }
 
-    /** The median; for an even count the mean of the two middle values. NaN when empty. */
     /** The per-round ratios {@code values[i] / base[i]}, over the rounds both have. */
     static List<Double> ratios(List<Double> values, List<Double> base) {
         List<Double> ratios = new ArrayList<>();
@@ -39,6 +38,7 @@ final class Stats {
         return ratios;
     }
 
+    /** The median; for an even count the mean of the two middle values. NaN when empty. */
     static double median(List<Double> values) {
         if (values.isEmpty()) {
             return Double.NaN;
@@ -47,6 +47,19 @@ final class Stats {
         Collections.sort(sorted);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    }
+
+    /** The {@code q} quantile (0..1), interpolated between the two nearest values; NaN when empty. */
+    static double quantile(List<Double> values, double q) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        double at = q * (sorted.size() - 1);
+        int below = (int) Math.floor(at);
+        int above = Math.min(sorted.size() - 1, below + 1);
+        return sorted.get(below) + (at - below) * (sorted.get(above) - sorted.get(below));
     }
 
     static double min(List<Double> values) {

@@ -34,6 +34,16 @@ class StatsTest {
     }
 
     @Test
+    void quartilesInterpolateBetweenNeighbours() {
+        List<Double> values = List.of(5.0, 1.0, 4.0, 2.0, 3.0);
+        assertEquals(2.0, Stats.quantile(values, 0.25));
+        assertEquals(3.0, Stats.quantile(values, 0.5));
+        assertEquals(4.0, Stats.quantile(values, 0.75));
+        assertEquals(1.5, Stats.quantile(List.of(1.0, 2.0), 0.5));
+        assertEquals(7.0, Stats.quantile(List.of(7.0), 0.25));
+    }
+
+    @Test
     void recorderCountsCallsBeyondItsCapacity() {
         LatencyRecorder recorder = new LatencyRecorder(2);
         recorder.record(5);

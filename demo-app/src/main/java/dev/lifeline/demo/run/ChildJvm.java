@@ -21,6 +21,7 @@ public final class ChildJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private String agentArguments;
     private boolean withAgent;
+    private Path otherAgentJar;
     private String javaHome = System.getProperty("java.home");
     private String classPath = System.getProperty("java.class.path");
     private final List<String> environment = new ArrayList<>();
@@ -33,6 +34,13 @@ public final class ChildJvm {
         ChildJvm jvm = new ChildJvm();
         jvm.withAgent = true;
         jvm.agentArguments = agentArguments;
+        return jvm;
+    }
+
+    /** With another build of the agent than {@link #agentJar()} finds (to compare two builds side by side). */
+    public static ChildJvm withAgent(Path jar, String agentArguments) {
+        ChildJvm jvm = withAgent(agentArguments);
+        jvm.otherAgentJar = jar.toAbsolutePath();
         return jvm;
     }
 
@@ -107,7 +115,7 @@ public final class ChildJvm {
         command.add(Paths.get(javaHome, "bin", "java").toString());
         command.add("-Xmx256m");
         if (withAgent) {
-            command.add("-javaagent:" + agentJar() + (agentArguments == null || agentArguments.isEmpty() ? "" : "=" + agentArguments));
+            command.add("-javaagent:" + (otherAgentJar != null ? otherAgentJar : agentJar()) + (agentArguments == null || agentArguments.isEmpty() ? "" : "=" + agentArguments));
         }
         command.addAll(jvmOptions);
         command.addAll(what);
