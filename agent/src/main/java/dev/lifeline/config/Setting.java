@@ -58,41 +58,26 @@ public final class Setting<T> {
 
     // ---------------------------------------------------------------- factories
 
-    /** A setting of any type: {@code parser} throws IllegalArgumentException for bad input. */
-    public static <T> Setting<T> of(String key, String defaultText, String allowed, Function<String, T> parser,
-                                    String meaning, String incident) {
-        return new Setting<>(key, defaultText, allowed, parser, meaning, incident);
-    }
-
     /** {@code true} or {@code false}, any case; yes/no/1/0 are refused because they are easy to mistype into the opposite. */
     public static Setting<Boolean> bool(String key, boolean defaultValue, String meaning, String incident) {
         String allowed = "true or false";
-        return new Setting<>(key, Boolean.toString(defaultValue), allowed, raw -> {
-            String text = trimmed(raw, allowed);
-            if (text.equalsIgnoreCase("true")) {
-                return Boolean.TRUE;
-            }
-            if (text.equalsIgnoreCase("false")) {
-                return Boolean.FALSE;
-            }
-            throw new IllegalArgumentException(allowed);
-        }, meaning, incident);
+        return new Setting<>(key, Boolean.toString(defaultValue), allowed, new Parser<>(Parser.BOOL, allowed),
+                meaning, incident);
     }
 
-    /** {@code adaptive} (any case) as 0, or an integer within bounds. */
-    static Integer parseAdaptiveOrInt(String raw, int min, int max, String allowed) {
-        String text = trimmed(raw, allowed);
-        if (text.equalsIgnoreCase("adaptive")) {
-            return 0;
-        }
-        return parseInt(text, min, max, allowed);
+    /** {@code adaptive} (any case), parsed as 0, or an integer from {@code min} to {@code max}. */
+    public static Setting<Integer> adaptiveOrInteger(String key, String defaultText, int min, int max,
+                                                     String meaning, String incident) {
+        String allowed = "adaptive, or an integer from " + min + " to " + max;
+        return new Setting<>(key, defaultText, allowed, new Parser<Integer>(Parser.ADAPTIVE_OR_INTEGER, allowed).within(min, max),
+                meaning, incident);
     }
 
     public static Setting<Integer> integer(String key, int defaultValue, int min, int max,
                                            String meaning, String incident) {
         String allowed = "an integer from " + min + " to " + max;
         return new Setting<>(key, Integer.toString(defaultValue), allowed,
-                raw -> parseInt(trimmed(raw, allowed), min, max, allowed), meaning, incident);
+                new Parser<Integer>(Parser.INTEGER, allowed).within(min, max), meaning, incident);
     }
 
     /**
@@ -104,29 +89,15 @@ public final class Setting<T> {
         Duration low = parseDuration(min, "a duration");
         Duration high = parseDuration(max, "a duration");
         String allowed = "a duration such as 250ms, 5s or 2m, from " + min + " to " + max;
-        return new Setting<>(key, defaultText, allowed, raw -> {
-            Duration value = parseDuration(trimmed(raw, allowed), allowed);
-            if (value.compareTo(low) < 0 || value.compareTo(high) > 0) {
-                throw new IllegalArgumentException(allowed);
-            }
-            return value;
-        }, meaning, incident);
+        return new Setting<>(key, defaultText, allowed, new Parser<Duration>(Parser.DURATION, allowed).within(low, high),
+                meaning, incident);
     }
 
     public static Setting<Double> decimal(String key, double defaultValue, double min, double max,
                                           String meaning, String incident) {
         String allowed = "a number from " + min + " to " + max;
-        return new Setting<>(key, Double.toString(defaultValue), allowed, raw -> {
-            String text = trimmed(raw, allowed);
-            if (!DECIMAL.matcher(text).matches()) {
-                throw new IllegalArgumentException(allowed);
-            }
-            double value = Double.parseDouble(text);
-            if (value < min || value > max) {
-                throw new IllegalArgumentException(allowed);
-            }
-            return value;
-        }, meaning, incident);
+        return new Setting<>(key, Double.toString(defaultValue), allowed,
+                new Parser<Double>(Parser.DECIMAL, allowed).within(min, max), meaning, incident);
     }
 
     /** A fraction from 0.0 to 1.0. */
@@ -137,28 +108,22 @@ public final class Setting<T> {
     /** Free text, trimmed; {@code allowed} describes it for the README ("a file path"). */
     public static Setting<String> string(String key, String defaultValue, String allowed,
                                          String meaning, String incident) {
-        return new Setting<>(key, defaultValue, allowed, raw -> trimmed(raw, allowed), meaning, incident);
+        return new Setting<>(key, defaultValue, allowed, new Parser<>(Parser.STRING, allowed), meaning, incident);
     }
 
     /** Comma-separated integers, each within bounds; an empty value is an empty list. */
     public static Setting<List<Integer>> intList(String key, String defaultCsv, int min, int max,
                                                  String meaning, String incident) {
         String allowed = "a comma-separated list of integers from " + min + " to " + max;
-        return new Setting<>(key, defaultCsv, allowed, raw -> {
-            List<Integer> values = new ArrayList<>();
-            for (String item : items(trimmed(raw, allowed), allowed)) {
-                values.add(parseInt(item, min, max, allowed));
-            }
-            return List.copyOf(values);
-        }, meaning, incident);
+        return new Setting<>(key, defaultCsv, allowed, new Parser<List<Integer>>(Parser.INT_LIST, allowed).within(min, max),
+                meaning, incident);
     }
 
     /** Comma-separated non-empty words; {@code itemDescription} names them ("HTTP methods"). */
     public static Setting<List<String>> stringList(String key, String defaultCsv, String itemDescription,
                                                    String meaning, String incident) {
         String allowed = "a comma-separated list of " + itemDescription;
-        return new Setting<>(key, defaultCsv, allowed, raw -> items(trimmed(raw, allowed), allowed),
-                meaning, incident);
+        return new Setting<>(key, defaultCsv, allowed, new Parser<>(Parser.STRING_LIST, allowed), meaning, incident);
     }
 
     // ---------------------------------------------------------------- accessors
@@ -255,6 +220,103 @@ public final class Setting<T> {
     }
 
     // ---------------------------------------------------------------- parsing
+
+    /**
+     * The parsers of the factories above, one class for all kinds: a lambda per kind would be
+     * linked and spun into a class of its own while the agent starts, in the interpreter, before
+     * the application's main (about 1 ms each on the benchmark hosts).
+     */
+    private static final class Parser<T> implements Function<String, T> {
+        static final int BOOL = 0;
+        static final int INTEGER = 1;
+        static final int DURATION = 2;
+        static final int DECIMAL = 3;
+        static final int STRING = 4;
+        static final int INT_LIST = 5;
+        static final int STRING_LIST = 6;
+        static final int ADAPTIVE_OR_INTEGER = 7;
+
+        private final int kind;
+        private final String allowed;
+        private int minInt;
+        private int maxInt;
+        private double minDecimal;
+        private double maxDecimal;
+        private Duration minDuration;
+        private Duration maxDuration;
+
+        Parser(int kind, String allowed) {
+            this.kind = kind;
+            this.allowed = allowed;
+        }
+
+        Parser<T> within(int min, int max) {
+            minInt = min;
+            maxInt = max;
+            return this;
+        }
+
+        Parser<T> within(double min, double max) {
+            minDecimal = min;
+            maxDecimal = max;
+            return this;
+        }
+
+        Parser<T> within(Duration min, Duration max) {
+            minDuration = min;
+            maxDuration = max;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T apply(String raw) {
+            String text = trimmed(raw, allowed);
+            switch (kind) {
+                case BOOL:
+                    if (text.equalsIgnoreCase("true")) {
+                        return (T) Boolean.TRUE;
+                    }
+                    if (text.equalsIgnoreCase("false")) {
+                        return (T) Boolean.FALSE;
+                    }
+                    throw new IllegalArgumentException(allowed);
+                case INTEGER:
+                    return (T) Integer.valueOf(parseInt(text, minInt, maxInt, allowed));
+                case ADAPTIVE_OR_INTEGER:
+                    return (T) Integer.valueOf(text.equalsIgnoreCase("adaptive") ? 0 : parseInt(text, minInt, maxInt, allowed));
+                case DURATION: {
+                    Duration value = parseDuration(text, allowed);
+                    if (value.compareTo(minDuration) < 0 || value.compareTo(maxDuration) > 0) {
+                        throw new IllegalArgumentException(allowed);
+                    }
+                    return (T) value;
+                }
+                case DECIMAL: {
+                    if (!Setting.DECIMAL.matcher(text).matches()) {
+                        throw new IllegalArgumentException(allowed);
+                    }
+                    double value = Double.parseDouble(text);
+                    if (value < minDecimal || value > maxDecimal) {
+                        throw new IllegalArgumentException(allowed);
+                    }
+                    return (T) Double.valueOf(value);
+                }
+                case INT_LIST: {
+                    List<Integer> values = new ArrayList<>();
+                    for (String item : items(text, allowed)) {
+                        values.add(parseInt(item, minInt, maxInt, allowed));
+                    }
+                    return (T) List.copyOf(values);
+                }
+                case STRING_LIST:
+                    return (T) items(text, allowed);
+                case STRING:
+                default:
+                    return (T) text;
+            }
+        }
+    }
 
     private static String trimmed(String raw, String allowed) {
         if (raw == null) {

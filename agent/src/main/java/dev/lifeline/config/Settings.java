@@ -72,9 +72,8 @@ public final class Settings {
     // ---------------------------------------------------------------- JDBC
 
     /** 0 stands for "adaptive": no cap until the database or a pooler refuses a client. */
-    public static final Setting<Integer> JDBC_MAX_CONNECTIONS = register(Setting.of(
-            "lifeline.jdbc.maxConnections", "adaptive", "adaptive, or an integer from 1 to 10000",
-            raw -> Setting.parseAdaptiveOrInt(raw, 1, 10_000, "adaptive, or an integer from 1 to 10000"),
+    public static final Setting<Integer> JDBC_MAX_CONNECTIONS = register(Setting.adaptiveOrInteger(
+            "lifeline.jdbc.maxConnections", "adaptive", 1, 10_000,
             "Connections open at once per database; callers beyond it queue. adaptive: no cap until the database or "
                     + "a pooler refuses a client for being at its limit, then the connections open at that refusal, "
                     + "growing back by one per 10s without a refusal. A number is a fixed cap, and HikariCP's "
