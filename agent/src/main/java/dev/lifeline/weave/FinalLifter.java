@@ -12,7 +12,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * pool is located (ASM's {@link ClassReader} constructor), then the field and method tables are
  * walked. pgjdbc's {@code PgConnection} and {@code PgPreparedStatement} are among the largest
  * classes an application defines, and start-up runs before the JIT has compiled ASM: a full read
- * and write of them cost about 10 ms of start-up on a 2-core machine (docs/DESIGN.md, "Start-up").
+ * and write of them cost about 10 ms of start-up on a 2-core machine (BENCHMARKS.md, "Start-up: where the agent's time goes").
  */
 final class FinalLifter {
 
