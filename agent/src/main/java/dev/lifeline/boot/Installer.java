@@ -33,11 +33,11 @@ final class Installer {
                 config.get(Settings.STRICT));
         JdbcRuntime.install(config, observability.retryListener(Kind.JDBC), observability.jdbcEvents());
         JdbcRuntime.useInstrumentation(instrumentation);
-        // Defines the bridges next to the JDK HTTP clients, without loading the clients themselves.
+        // The JDK HTTP clients' bridges are defined when the clients' classes are first woven.
         HttpInstrumentation http = HttpInstrumentation.prepare(config, instrumentation,
                 observability.retryListener(Kind.HTTP));
 
-        LifelineTransformer transformer = new LifelineTransformer(http.facadeBridge(), http.urlConnectionBridge(), true)
+        LifelineTransformer transformer = new LifelineTransformer(http, true)
                 .readEdgesVia(instrumentation);
         instrumentation.addTransformer(transformer, true);
         // Classes loaded before this point are woven by retransformation: at start-up only a class

@@ -2,88 +2,125 @@ package dev.lifeline.http;
 
 import dev.lifeline.config.LifelineConfig;
 import dev.lifeline.config.Settings;
-import dev.lifeline.retry.RetryListener;
 import dev.lifeline.log.LifelineLog;
+import dev.lifeline.retry.RetryListener;
+import dev.lifeline.weave.LifelineTransformer;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandles;
 
 /**
- * The JDK HTTP clients Lifeline instruments, and the start-up work that must precede it: the JDK
- * properties read when the client classes initialise, and the bridges (see {@link HttpBridge}).
+ * The JDK HTTP clients Lifeline instruments, and the work that must precede their weaving: the
+ * JDK properties read when the client classes initialise (at start-up), and the bridges (see
+ * {@link HttpBridge}), made when the transformer first meets the client class.
  *
- * <p>Both target classes live in the JDK and are woven by name (see
- * {@code dev.lifeline.weave.LifelineTransformer}). Neither is loaded here: a small class of each
- * package anchors the bridge, and the targets are transformed when the application first loads
- * them (loading and retransforming {@code HttpURLConnection} at start-up cost ~250 ms); one that
- * is already loaded (a late attach) is retransformed by the installer, like every hook point.
+ * <p>Both target classes live in the JDK and are woven by name (see {@link LifelineTransformer}).
+ * Neither is loaded here. The transformer asks for a client's bridge while the JVM defines that
+ * client's class (or, after a late attach, retransforms it), and only then is the client's
+ * package opened to Lifeline and its bridge defined, beside a small class of the same package.
+ * An application that never uses a JDK HTTP client pays none of it (about 45 ms of start-up on a
+ * 2-core host: opening two packages, defining two classes).
  */
-public final class HttpInstrumentation {
+public final class HttpInstrumentation implements LifelineTransformer.HttpBridges {
 
     static final String URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
-    /** Small classes of the two packages, loaded at start-up to anchor the bridges (on 11 to 25). */
+    /** Small classes of the two packages, loaded to anchor the bridges (on 11 to 25). */
     static final String FACADE_ANCHOR = "jdk.internal.net.http.HttpClientBuilderImpl";
     static final String URL_CONNECTION_ANCHOR = "sun.net.www.protocol.http.Handler";
 
-    private final String facadeBridge;
-    private final String urlConnectionBridge;
+    /** Marks a bridge that was tried and could not be made: the client stays uninstrumented. */
+    private static final String UNAVAILABLE = "";
 
-    private HttpInstrumentation(String facadeBridge, String urlConnectionBridge) {
-        this.facadeBridge = facadeBridge;
-        this.urlConnectionBridge = urlConnectionBridge;
+    private final Instrumentation instrumentation;
+    private final Object facadeLock = new Object();
+    private final Object urlConnectionLock = new Object();
+    private volatile String facadeBridge;
+    private volatile String urlConnectionBridge;
+
+    private HttpInstrumentation(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
     }
 
     /**
-     * Applies the JDK property defaults, installs the {@link HttpRuntime} and defines the bridges.
-     * Fail-open per client: a JDK where a bridge cannot be made keeps that client uninstrumented.
+     * Applies the JDK property defaults and installs the {@link HttpRuntime}; the bridges are
+     * made on demand, by {@link #facadeBridge()} and {@link #urlConnectionBridge()}.
      */
     public static HttpInstrumentation prepare(LifelineConfig config, Instrumentation instrumentation,
                                               RetryListener listener) {
         JdkHttpProperties.apply(config.get(Settings.HTTP_KEEPALIVE), System.getProperties());
         HttpRuntime.install(config, listener);
+        return new HttpInstrumentation(instrumentation);
+    }
 
-        String facadeBridge = null;
-        String urlConnectionBridge = null;
-        // An application on the module path that does not require java.net.http cannot use it:
-        // nothing to instrument, and nothing to warn about.
-        if (ModuleLayer.boot().findModule("java.net.http").isPresent()) {
-            try {
-                // A small class of the facade's package anchors the bridge: the facade itself is
-                // transformed when the application first builds a client, not loaded here.
-                Class<?> anchor = Class.forName(FACADE_ANCHOR, false, ClassLoader.getPlatformClassLoader());
-                MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, anchor);
-                Class<?> bridge = HttpBridge.define(lookup, "send", "sendAsync");
-                HttpBridge.set(bridge, "send", JavaHttpClientInterceptor.SEND);
-                HttpBridge.set(bridge, "sendAsync", JavaHttpClientInterceptor.SEND_ASYNC);
-                facadeBridge = internalName(bridge);
-            } catch (Throwable t) {
-                LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
+    /**
+     * Internal name of the bridge for {@code HttpClientFacade}, defined by the first call, or null
+     * if that client cannot be instrumented on this JDK (said once). Fail-open.
+     */
+    @Override
+    public String facadeBridge() {
+        String known = facadeBridge;
+        if (known == null) {
+            synchronized (facadeLock) {
+                known = facadeBridge;
+                if (known == null) {
+                    known = defineFacadeBridge();
+                    facadeBridge = known;
+                }
             }
         }
+        return known.isEmpty() ? null : known;
+    }
+
+    /**
+     * Internal name of the bridge for {@code HttpURLConnection}, defined by the first call, or null
+     * if it cannot be instrumented on this JDK (said once). Fail-open.
+     */
+    @Override
+    public String urlConnectionBridge() {
+        String known = urlConnectionBridge;
+        if (known == null) {
+            synchronized (urlConnectionLock) {
+                known = urlConnectionBridge;
+                if (known == null) {
+                    known = defineUrlConnectionBridge();
+                    urlConnectionBridge = known;
+                }
+            }
+        }
+        return known.isEmpty() ? null : known;
+    }
+
+    private String defineFacadeBridge() {
         try {
-            // Likewise a small class of HttpURLConnection's package; the class itself is transformed
-            // when the application first opens an http URL.
+            // A small class of the facade's package anchors the bridge: the facade itself is being
+            // defined by the JVM while this runs.
+            Class<?> anchor = Class.forName(FACADE_ANCHOR, false, ClassLoader.getPlatformClassLoader());
+            MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, anchor);
+            Class<?> bridge = HttpBridge.define(lookup, "send", "sendAsync");
+            HttpBridge.set(bridge, "send", JavaHttpClientInterceptor.SEND);
+            HttpBridge.set(bridge, "sendAsync", JavaHttpClientInterceptor.SEND_ASYNC);
+            return internalName(bridge);
+        } catch (Throwable t) {
+            LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
+            return UNAVAILABLE;
+        }
+    }
+
+    private String defineUrlConnectionBridge() {
+        try {
+            // Likewise a small class of HttpURLConnection's package (the http URL handler, loaded
+            // before any http connection is made).
             Class<?> anchor = Class.forName(URL_CONNECTION_ANCHOR, false, null);
             MethodHandles.Lookup lookup = HttpBridge.openPackageOf(instrumentation, anchor);
             UrlConnectionInternals.initOnFirstUse(lookup);
             Class<?> bridge = HttpBridge.define(lookup, "getInputStream", "connect");
             HttpBridge.set(bridge, "getInputStream", UrlConnectionInterceptor.GET_INPUT_STREAM);
             HttpBridge.set(bridge, "connect", UrlConnectionInterceptor.CONNECT);
-            urlConnectionBridge = internalName(bridge);
+            return internalName(bridge);
         } catch (Throwable t) {
             LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
+            return UNAVAILABLE;
         }
-        return new HttpInstrumentation(facadeBridge, urlConnectionBridge);
-    }
-
-    /** Internal name of the bridge for {@code HttpClientFacade}, or null if that client is not instrumented. */
-    public String facadeBridge() {
-        return facadeBridge;
-    }
-
-    /** Internal name of the bridge for {@code HttpURLConnection}, or null if it is not instrumented. */
-    public String urlConnectionBridge() {
-        return urlConnectionBridge;
     }
 
     private static String internalName(Class<?> type) {

@@ -52,8 +52,19 @@ public final class LifelineTransformer implements ClassFileTransformer {
         "com/zaxxer/hikari/pool/", "com/zaxxer/hikari/metrics/"
     };
 
-    private final String facadeBridge;
-    private final String urlConnectionBridge;
+    /**
+     * The bridges the JDK's HTTP clients call through, made on demand: asked for only when the
+     * client class itself is being defined or retransformed.
+     */
+    public interface HttpBridges {
+        /** Internal name of the bridge class for {@code HttpClientFacade}, or null if it is not instrumented. */
+        String facadeBridge();
+
+        /** Internal name of the bridge class for {@code HttpURLConnection}, or null if it is not instrumented. */
+        String urlConnectionBridge();
+    }
+
+    private final HttpBridges httpBridges;
     private final boolean skipOwnClasses;
     /** For read edges from named modules to Lifeline's; null in tests that weave without an agent. */
     private volatile Instrumentation instrumentation;
@@ -61,13 +72,11 @@ public final class LifelineTransformer implements ClassFileTransformer {
     private final Map<ClassLoader, Boolean> visibility = new WeakHashMap<>();
 
     /**
-     * @param facadeBridge        internal name of the bridge class for {@code HttpClientFacade}, or null
-     * @param urlConnectionBridge internal name of the bridge class for {@code HttpURLConnection}, or null
-     * @param skipOwnClasses      false only in Lifeline's own tests, whose fake drivers live in its packages
+     * @param httpBridges    the JDK HTTP clients' bridges, or null to leave those clients alone
+     * @param skipOwnClasses false only in Lifeline's own tests, whose fake drivers live in its packages
      */
-    public LifelineTransformer(String facadeBridge, String urlConnectionBridge, boolean skipOwnClasses) {
-        this.facadeBridge = facadeBridge;
-        this.urlConnectionBridge = urlConnectionBridge;
+    public LifelineTransformer(HttpBridges httpBridges, boolean skipOwnClasses) {
+        this.httpBridges = httpBridges;
         this.skipOwnClasses = skipOwnClasses;
     }
 
@@ -134,11 +143,11 @@ public final class LifelineTransformer implements ClassFileTransformer {
             return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null, count) : null;
         }
         if (named != null) {
-            if (named == HookWeaver.Target.HTTP_CLIENT_FACADE) {
-                return facadeBridge == null ? null : new HookWeaver.Plan(0, named, facadeBridge);
-            }
-            if (named == HookWeaver.Target.HTTP_URL_CONNECTION) {
-                return urlConnectionBridge == null ? null : new HookWeaver.Plan(0, named, urlConnectionBridge);
+            if (named == HookWeaver.Target.HTTP_CLIENT_FACADE || named == HookWeaver.Target.HTTP_URL_CONNECTION) {
+                String bridge = httpBridges == null ? null
+                        : named == HookWeaver.Target.HTTP_CLIENT_FACADE ? httpBridges.facadeBridge()
+                        : httpBridges.urlConnectionBridge();
+                return bridge == null ? null : new HookWeaver.Plan(0, named, bridge);
             }
             return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null) : null;
         }

@@ -47,7 +47,7 @@ class InstrumentedAcquisitionTest {
         // The agent's own transformer, told to weave this test's fake drivers (they live in
         // Lifeline's packages, which the agent otherwise skips).
         Instrumentation instrumentation = ByteBuddyAgent.install();
-        instrumentation.addTransformer(new LifelineTransformer(null, null, false), true);
+        instrumentation.addTransformer(new LifelineTransformer(null, false), true);
         LoadedClasses.retransform(instrumentation, LoadedClasses.hookPoints(instrumentation, true));
         // JUnit loaded the nested fakes while discovering tests, before the transformer was there.
         for (Class<?> nested : InstrumentedAcquisitionTest.class.getDeclaredClasses()) {

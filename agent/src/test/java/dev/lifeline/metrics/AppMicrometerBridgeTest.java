@@ -115,7 +115,7 @@ class AppMicrometerBridgeTest {
     @Test
     void theAdviceOnTheApplicationsMeterRegistryConstructorBindsEveryNewRegistryButComposites() throws Exception {
         Instrumentation instrumentation = ByteBuddyAgent.install();
-        LifelineTransformer transformer = new LifelineTransformer(null, null, true);
+        LifelineTransformer transformer = new LifelineTransformer(null, true);
         instrumentation.addTransformer(transformer);
         // The concrete registry's constructor runs after MeterRegistry's: binding waits for it.
         AppMicrometerBridge.delayMillis = 100;

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HttpLibraryWeavingTest {
 
-    private final LifelineTransformer transformer = new LifelineTransformer(null, null, false);
+    private final LifelineTransformer transformer = new LifelineTransformer(null, false);
 
     @Test
     void apacheHttpClient5HookPointsAreWovenAndPassTheVerifier() throws Exception {

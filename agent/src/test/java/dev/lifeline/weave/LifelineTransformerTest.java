@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LifelineTransformerTest {
 
-    private final LifelineTransformer transformer = new LifelineTransformer(null, null, false);
+    private final LifelineTransformer transformer = new LifelineTransformer(null, false);
 
     @Test
     void theRealDriverPoolAndProtocolClassesAreWovenAndPassTheVerifier() throws Exception {

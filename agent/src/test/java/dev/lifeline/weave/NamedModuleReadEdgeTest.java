@@ -62,7 +62,7 @@ class NamedModuleReadEdgeTest {
                 dir.resolve("src/module-info.java").toString(), src.resolve("Flaky.java").toString()));
 
         Instrumentation instrumentation = ByteBuddyAgent.install();
-        LifelineTransformer transformer = new LifelineTransformer(null, null, true).readEdgesVia(instrumentation);
+        LifelineTransformer transformer = new LifelineTransformer(null, true).readEdgesVia(instrumentation);
         instrumentation.addTransformer(transformer);
         JdbcRuntime.install(LifelineConfig.load("lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3",
                 Collections.emptyMap(), Collections.emptyMap(), line -> {

@@ -111,6 +111,8 @@ public final class Benchmarks {
                 // so the difference to "Lifeline" is what installing the transformers costs.
                 List<Setup> withDiagnostic = new ArrayList<>(setups);
                 withDiagnostic.add(2, Setup.lifeline("Lifeline, `enabled=false`", "lifeline.enabled=false"));
+                // And the variants, say another build of the agent, as further diagnostic rows.
+                withDiagnostic.addAll(Setup.variants(options.get("variants")));
                 startup(database, withDiagnostic);
             }
             if (only.contains("throughput")) {

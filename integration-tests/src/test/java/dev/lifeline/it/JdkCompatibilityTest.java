@@ -1,6 +1,7 @@
 package dev.lifeline.it;
 
 import dev.lifeline.demo.run.ChildJvm;
+import dev.lifeline.demo.http.FaultyHttpServer;
 import dev.lifeline.demo.workload.AttachCheck;
 import dev.lifeline.demo.workload.LateAttachCheck;
 
@@ -41,6 +42,22 @@ class JdkCompatibilityTest {
         assertEquals(List.of("AFTER attempts=3 sqlstate=08001"), result.lines("AFTER"),
                 "pgjdbc's Driver, loaded before the attach, was retransformed: " + result);
         assertTrue(result.stderr.stream().noneMatch(l -> l.contains("[lifeline]") || l.contains("Exception in")), result.toString());
+    }
+
+    @Test
+    void attachedAfterTheJdkHttpClientsWereUsedItRetransformsThemAndTheirRetriesWork() throws Exception {
+        try (FaultyHttpServer server = FaultyHttpServer.start(FaultyHttpServer.faults().firstPerIdIs503().retryAfter("0"))) {
+            ChildJvm.Result result = ChildJvm.withoutAgent().option("-Djdk.attach.allowAttachSelf=true")
+                    .run(LateAttachCheck.class, 60, ChildJvm.agentJar().toString(),
+                            "lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3", server.url("/kv"));
+            assertEquals(0, result.exitCode, result.toString());
+            assertEquals(List.of("HTTP-BEFORE huc=503 send=503"), result.lines("HTTP-BEFORE"), "no agent yet: " + result);
+            // Each client's bridge is defined when its loaded class is retransformed at the attach.
+            assertEquals(List.of("HTTP-AFTER huc=200 send=200"), result.lines("HTTP-AFTER"),
+                    "both JDK clients, loaded before the attach, retry the 503: " + result);
+            assertTrue(result.stderr.stream().noneMatch(l -> l.contains("[lifeline]") || l.contains("Exception in")
+                    || l.contains("not instrumented")), result.toString());
+        }
     }
 
     private static void assertAttachesSilently(String javaHome) throws Exception {
