@@ -9,6 +9,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Entry point of {@code -javaagent:lifeline-agent.jar[=key=value,...]} (and of a dynamic attach).
@@ -40,7 +41,7 @@ public final class LifelineAgent {
         started = true;
         LifelineConfig config;
         try {
-            config = LifelineConfig.load(arguments, systemProperties(), System.getenv(), LifelineLog::line);
+            config = LifelineConfig.load(arguments, systemProperties(), System.getenv(), new WarningsToLog());
         } catch (ConfigException e) {
             // lifeline.strict=true: the one place Lifeline may stop the application from starting.
             throw new IllegalStateException(e.getMessage(), e);
@@ -68,5 +69,16 @@ public final class LifelineAgent {
             }
         }
         return copy;
+    }
+
+    /**
+     * The settings' warnings, each a line already prefixed. A class rather than a method reference:
+     * the first lambda a JVM links costs milliseconds of start-up (see BENCHMARKS.md's start-up anatomy).
+     */
+    private static final class WarningsToLog implements Consumer<String> {
+        @Override
+        public void accept(String line) {
+            LifelineLog.line(line);
+        }
     }
 }

@@ -79,8 +79,7 @@ public final class JdbcRuntime {
         this.acquireTimeoutNanos = config.get(Settings.JDBC_ACQUIRE_TIMEOUT).toNanos();
         this.budgetRatio = config.get(Settings.RETRY_BUDGET_RATIO);
         this.budgetMinConcurrent = config.get(Settings.RETRY_BUDGET_MIN_CONCURRENT);
-        this.acquireClassifier = failure -> !(failure instanceof CapTimeoutException)
-                && JdbcFailureClassifier.ACQUIRE.isRetryable(failure);
+        this.acquireClassifier = new AcquireClassifier();
     }
 
     /**
@@ -153,5 +152,16 @@ public final class JdbcRuntime {
         return byName.computeIfAbsent(name, n -> new TargetState(n,
                 maxConnections > 0 ? ConnectionCap.fixed(n, maxConnections) : ConnectionCap.adaptive(n, CAP_GROWTH_NANOS),
                 new RetryBudget(budgetRatio, budgetMinConcurrent)));
+    }
+
+    /**
+     * A connect is retried when its failure is, except a wait for a slot under the cap that timed
+     * out. A class, not a lambda: no lambda is linked at premain.
+     */
+    private static final class AcquireClassifier implements FailureClassifier {
+        @Override
+        public boolean isRetryable(Throwable failure) {
+            return !(failure instanceof CapTimeoutException) && JdbcFailureClassifier.ACQUIRE.isRetryable(failure);
+        }
     }
 }

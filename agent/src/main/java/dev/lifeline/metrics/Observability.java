@@ -6,6 +6,8 @@ import dev.lifeline.limit.ConnectionCap;
 import dev.lifeline.log.LifelineLog;
 import dev.lifeline.retry.RetryListener;
 
+import dev.lifeline.breaker.CircuitBreaker;
+
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -36,7 +38,7 @@ public final class Observability {
     private volatile AdminServer admin;
 
     private Observability(BreakerConfig breaker) {
-        this.metrics = new LifelineMetrics(breaker, (kind, b, from, to) -> EventLog.breakerChanged(kind, b, to));
+        this.metrics = new LifelineMetrics(breaker, new BreakerChangesToLog());
         this.jdbc = new ObservingListener(Kind.JDBC, metrics);
         this.http = new ObservingListener(Kind.HTTP, metrics);
     }
@@ -122,5 +124,13 @@ public final class Observability {
     public int adminPort() {
         AdminServer a = admin;
         return a == null ? -1 : a.port();
+    }
+
+    /** Each breaker's change of state, as one event line. A class, not a lambda: none is linked at premain. */
+    private static final class BreakerChangesToLog implements LifelineMetrics.BreakerWatcher {
+        @Override
+        public void changed(Kind kind, CircuitBreaker breaker, CircuitBreaker.State from, CircuitBreaker.State to) {
+            EventLog.breakerChanged(kind, breaker, to);
+        }
     }
 }

@@ -72,8 +72,7 @@ public final class Retrier {
     }
 
     private Retrier(RetryPolicy policy, RetryListener listener, long probeIntervalNanos) {
-        this(policy, listener, System::nanoTime, Sleeper.PARKING,
-                () -> ThreadLocalRandom.current().nextDouble(), probeIntervalNanos);
+        this(policy, listener, SystemTime.INSTANCE, Sleeper.PARKING, SystemTime.INSTANCE, probeIntervalNanos);
     }
 
     Retrier(RetryPolicy policy, RetryListener listener, LongSupplier nanoClock, Sleeper sleeper,
@@ -310,6 +309,24 @@ public final class Retrier {
             listener.onSuccessAfterRetry(target, attempts, elapsed);
         } catch (RuntimeException ignored) {
             // see class comment of RetryListener
+        }
+    }
+
+    /**
+     * The real clock and jitter. A class, not lambdas: no lambda is linked at premain, where the
+     * first one a JVM links costs milliseconds.
+     */
+    private static final class SystemTime implements LongSupplier, DoubleSupplier {
+        static final SystemTime INSTANCE = new SystemTime();
+
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
+
+        @Override
+        public double getAsDouble() {
+            return ThreadLocalRandom.current().nextDouble();
         }
     }
 }
