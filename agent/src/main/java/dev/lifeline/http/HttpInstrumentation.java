@@ -28,14 +28,9 @@ public final class HttpInstrumentation implements LifelineTransformer.HttpBridge
     static final String FACADE_ANCHOR = "jdk.internal.net.http.HttpClientBuilderImpl";
     static final String URL_CONNECTION_ANCHOR = "sun.net.www.protocol.http.Handler";
 
-    /** Marks a bridge that was tried and could not be made: the client stays uninstrumented. */
-    private static final String UNAVAILABLE = "";
-
     private final Instrumentation instrumentation;
-    private final Object facadeLock = new Object();
-    private final Object urlConnectionLock = new Object();
-    private volatile String facadeBridge;
-    private volatile String urlConnectionBridge;
+    private final OnFirstUse facade = new OnFirstUse(true);
+    private final OnFirstUse urlConnection = new OnFirstUse(false);
 
     private HttpInstrumentation(Instrumentation instrumentation) {
         this.instrumentation = instrumentation;
@@ -58,17 +53,7 @@ public final class HttpInstrumentation implements LifelineTransformer.HttpBridge
      */
     @Override
     public String facadeBridge() {
-        String known = facadeBridge;
-        if (known == null) {
-            synchronized (facadeLock) {
-                known = facadeBridge;
-                if (known == null) {
-                    known = defineFacadeBridge();
-                    facadeBridge = known;
-                }
-            }
-        }
-        return known.isEmpty() ? null : known;
+        return facade.bridge();
     }
 
     /**
@@ -77,17 +62,30 @@ public final class HttpInstrumentation implements LifelineTransformer.HttpBridge
      */
     @Override
     public String urlConnectionBridge() {
-        String known = urlConnectionBridge;
-        if (known == null) {
-            synchronized (urlConnectionLock) {
-                known = urlConnectionBridge;
-                if (known == null) {
-                    known = defineUrlConnectionBridge();
-                    urlConnectionBridge = known;
-                }
-            }
+        return urlConnection.bridge();
+    }
+
+    /**
+     * One client's bridge, made once. Asked for only while the JVM defines or retransforms that
+     * client's class, so a plain lock is enough; one per client, so that defining one bridge never
+     * waits on the other client's class loading.
+     */
+    private final class OnFirstUse {
+        private final boolean isFacade;
+        private boolean tried;
+        private String internalName;
+
+        OnFirstUse(boolean isFacade) {
+            this.isFacade = isFacade;
         }
-        return known.isEmpty() ? null : known;
+
+        synchronized String bridge() {
+            if (!tried) {
+                tried = true;
+                internalName = isFacade ? defineFacadeBridge() : defineUrlConnectionBridge();
+            }
+            return internalName;
+        }
     }
 
     private String defineFacadeBridge() {
@@ -102,7 +100,7 @@ public final class HttpInstrumentation implements LifelineTransformer.HttpBridge
             return internalName(bridge);
         } catch (Throwable t) {
             LifelineLog.warn("java.net.http.HttpClient is not instrumented on this JDK (" + t + ")");
-            return UNAVAILABLE;
+            return null;
         }
     }
 
@@ -119,7 +117,7 @@ public final class HttpInstrumentation implements LifelineTransformer.HttpBridge
             return internalName(bridge);
         } catch (Throwable t) {
             LifelineLog.warn("HttpURLConnection is not instrumented on this JDK (" + t + ")");
-            return UNAVAILABLE;
+            return null;
         }
     }
 
