@@ -12,4 +12,20 @@ public interface LifelineWrapper {
 
     /** The core given to {@link #lifeline$bind}. */
     Object lifeline$core();
+
+    /**
+     * A new wrapper of this object's own class, bound to {@code core}. Called on the one unbound
+     * instance each generated class has (its {@link WrapperType}'s prototype): a virtual call whose
+     * body allocates a constant class, which the JIT inlines, where a method handle held in a field
+     * is not.
+     */
+    Object lifeline$new(Object core);
+
+    /**
+     * For the generated {@link #lifeline$new}: an instance of {@code wrapperClass} without running a
+     * constructor (the driver's would open a second session). Only Lifeline's wrapper classes.
+     */
+    static Object allocate(Class<?> wrapperClass) {
+        return WrapperType.allocate(wrapperClass);
+    }
 }

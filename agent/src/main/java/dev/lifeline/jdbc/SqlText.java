@@ -77,6 +77,15 @@ final class SqlText {
 
     /** {@code BEGIN} or {@code START TRANSACTION} sent as SQL (a transaction the driver does not manage). */
     static boolean beginsTransaction(String sql) {
+        if (sql == null || sql.isEmpty()) {
+            return false;
+        }
+        // Every autocommit statement comes here: one that starts with a letter other than B or S
+        // (INSERT, SELECT's 'S' aside, UPDATE...) is answered from its first character.
+        int lower = sql.charAt(0) | 0x20; // an ASCII letter in lower case; other characters stay outside a-z
+        if (lower >= 'a' && lower <= 'z' && lower != 'b' && lower != 's') {
+            return false;
+        }
         int at = firstWord(sql);
         if (at < 0) {
             return false;

@@ -151,7 +151,8 @@ public final class StatementCore {
             owner.statementType = type;
         }
         StatementCore core = new StatementCore(owner, physical, type, creator, sql, a, b, c, extra);
-        Object wrapper = type.instantiate(core);
+        LifelineWrapper prototype = type.prototype;
+        Object wrapper = prototype != null ? prototype.lifeline$new(core) : type.instantiate(core);
         core.wrapper = wrapper;
         return (Statement) wrapper;
     }

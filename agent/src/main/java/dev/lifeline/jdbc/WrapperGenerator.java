@@ -381,6 +381,21 @@ final class WrapperGenerator {
         bind.visitMaxs(0, 0);
         bind.visitEnd();
 
+        // public Object lifeline$new(Object core) { Self w = (Self) LifelineWrapper.allocate(Self.class); w.core = (Core) core; return w; }
+        MethodVisitor create = cw.visitMethod(Opcodes.ACC_PUBLIC, "lifeline$new", "(Ljava/lang/Object;)Ljava/lang/Object;",
+                null, null);
+        create.visitCode();
+        create.visitLdcInsn(Type.getObjectType(self));
+        create.visitMethodInsn(Opcodes.INVOKESTATIC, WRAPPER, "allocate", "(Ljava/lang/Class;)Ljava/lang/Object;", true);
+        create.visitTypeInsn(Opcodes.CHECKCAST, self);
+        create.visitInsn(Opcodes.DUP);
+        create.visitVarInsn(Opcodes.ALOAD, 1);
+        create.visitTypeInsn(Opcodes.CHECKCAST, coreName);
+        create.visitFieldInsn(Opcodes.PUTFIELD, self, CORE_FIELD, coreDesc);
+        create.visitInsn(Opcodes.ARETURN);
+        create.visitMaxs(0, 0);
+        create.visitEnd();
+
         MethodVisitor get = cw.visitMethod(Opcodes.ACC_PUBLIC, "lifeline$core", "()Ljava/lang/Object;", null, null);
         get.visitCode();
         get.visitVarInsn(Opcodes.ALOAD, 0);

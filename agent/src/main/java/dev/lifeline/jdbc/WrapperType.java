@@ -5,9 +5,7 @@ import dev.lifeline.log.LifelineLog;
 import net.bytebuddy.jar.asm.Type;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -68,16 +66,18 @@ final class WrapperType {
     /** For proxies: record ids by setter name and descriptor. */
     private final Map<String, Integer> proxyRecordIds;
     /**
-     * {@code lifeline$bind} of the generated class, as {@code (Object wrapper, Object core)void}.
-     * Not a cast to {@link LifelineWrapper}: this one call site sees every wrapper class, and before
-     * JDK 23 a failed-cache cast to an interface scans the class's interfaces and overwrites its
-     * one-entry cache of the last one found. The pool's own store of the statement into its
-     * {@code Statement[]} then misses that cache in turn: 35-40 ns per borrow-to-close cycle on
-     * JDK 17 under HikariCP (BENCHMARKS.md). The handle casts to the generated class itself: a constant-time check.
+     * An unbound instance of the generated class, never handed out: {@link #instantiate} asks it
+     * for each new wrapper ({@link LifelineWrapper#lifeline$new}). Not a method handle held in a
+     * field (a call the JIT does not inline: 30 to 50 instructions per statement), and not a cast
+     * of each new object to {@link LifelineWrapper}: before JDK 23 a cast to an interface that
+     * misses the class's one-entry cache scans the class's interfaces and overwrites that cache,
+     * and the pool's own store of the statement into its {@code Statement[]} then misses it in
+     * turn (35-40 ns per borrow-to-close cycle on JDK 17 under HikariCP, BENCHMARKS.md). A call on
+     * a field of the interface's type needs no cast.
      */
-    private final MethodHandle bind;
+    final LifelineWrapper prototype;
 
-    private WrapperType(Class<?> physicalClass, Class<?> wrapperClass, MethodHandle bind, boolean extendsPhysical,
+    private WrapperType(Class<?> physicalClass, Class<?> wrapperClass, boolean extendsPhysical,
                         Method[] recorded, Class<?>[] proxyInterfaces, Map<String, Integer> proxyRecordIds) {
         this.physicalClass = physicalClass;
         this.wrapperClass = wrapperClass;
@@ -86,28 +86,30 @@ final class WrapperType {
         this.proxyInterfaces = proxyInterfaces;
         this.proxyDispatch = proxyInterfaces == null ? null : new ConcurrentHashMap<>();
         this.proxyRecordIds = proxyRecordIds;
-        this.bind = bind;
+        this.prototype = wrapperClass == null ? null : (LifelineWrapper) allocate(wrapperClass);
     }
 
-    /** The generated class's {@code lifeline$bind}, typed {@code (Object, Object)void}. */
-    private static MethodHandle binder(Class<?> wrapperClass) throws ReflectiveOperationException {
-        return MethodHandles.lookup()
-                .findVirtual(wrapperClass, "lifeline$bind", MethodType.methodType(void.class, Object.class))
-                .asType(MethodType.methodType(void.class, Object.class, Object.class));
+    /** {@link LifelineWrapper#allocate}: a generated wrapper class's instance, no constructor run. */
+    static Object allocate(Class<?> wrapperClass) {
+        if (!LifelineWrapper.class.isAssignableFrom(wrapperClass) || wrapperClass.isInterface()) {
+            throw new IllegalArgumentException(wrapperClass + " is not a Lifeline wrapper class");
+        }
+        try {
+            return UNSAFE.allocateInstance(wrapperClass);
+        } catch (InstantiationException e) {
+            throw new IllegalStateException("cannot allocate " + wrapperClass.getName(), e);
+        }
     }
 
-    /** A new wrapper object bound to {@code core}. */
+    /**
+     * A new wrapper object bound to {@code core}. Callers on the hot path call the prototype
+     * themselves, so that each call site's type profile holds only its own wrapper classes (one
+     * or two), which the JIT inlines.
+     */
     Object instantiate(Object core) {
-        if (wrapperClass != null) {
-            try {
-                Object wrapper = UNSAFE.allocateInstance(wrapperClass);
-                bind.invokeExact(wrapper, core);
-                return wrapper;
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException("cannot allocate " + wrapperClass.getName(), e);
-            }
+        LifelineWrapper p = prototype;
+        if (p != null) {
+            return p.lifeline$new(core);
         }
         return Proxy.newProxyInstance(loaderFor(physicalClass), proxyInterfaces, new ProxyWrapper(core, this));
     }
@@ -155,7 +157,7 @@ final class WrapperType {
         }
         // Initialising the class verifies it now, not at the application's first call.
         Class.forName(defined.getName(), true, defined.getClassLoader());
-        return new WrapperType(physical, defined, binder(defined), true, blueprint.recorded, null, Map.of());
+        return new WrapperType(physical, defined, true, blueprint.recorded, null, Map.of());
     }
 
     private static WrapperType implementing(Class<?> physical, Class<?> core, Class<?> required, boolean recordSetters)
@@ -166,7 +168,7 @@ final class WrapperType {
         WrapperGenerator.Blueprint blueprint = WrapperGenerator.generate(physical, core, required, false, name, recordSetters);
         Class<?> defined = new WrapperLoader(parent).define(name.replace('/', '.'), blueprint.bytes);
         Class.forName(defined.getName(), true, defined.getClassLoader());
-        return new WrapperType(physical, defined, binder(defined), false, blueprint.recorded, null, Map.of());
+        return new WrapperType(physical, defined, false, blueprint.recorded, null, Map.of());
     }
 
     private static WrapperType proxy(Class<?> physical, Class<?> required, boolean recordSetters) {
@@ -187,7 +189,7 @@ final class WrapperType {
                 }
             }
         }
-        return new WrapperType(physical, null, null, false, recorded.toArray(new Method[0]), withMarker, ids);
+        return new WrapperType(physical, null, false, recorded.toArray(new Method[0]), withMarker, ids);
     }
 
     /**
@@ -326,6 +328,7 @@ final class WrapperType {
 
         private Dispatch dispatchOf(Method method) {
             if (method.getDeclaringClass() == LifelineWrapper.class) {
+                // lifeline$core (and bind, a no-op): a proxy is never a prototype, so lifeline$new is not called on one.
                 return new Dispatch(Kind.BIND, null, -1);
             }
             String name = method.getName();

@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -266,6 +267,31 @@ class GeneratedWrapperTest {
         assertSame(connection, statement.getConnection(), "the application's connection, not the driver's");
         assertSame(statement, statement.unwrap(FakeStatement.class));
         assertEquals("FakeDB", connection.getMetaData().getDatabaseProductName(), "metadata passes through");
+    }
+
+    @Test
+    void everyStatementGetsAWrapperOfItsOwnFromTheTypesPrototypeBoundToItsOwnCore() throws Exception {
+        Connection connection = wrapped();
+        PreparedStatement first = connection.prepareStatement("SELECT 1");
+        PreparedStatement second = connection.prepareStatement("SELECT 2");
+        WrapperType type = WrapperType.STATEMENTS.get(FakeStatement.class);
+        assertSame(type.wrapperClass, first.getClass(), "the generated class, made once for the driver's class");
+        assertSame(first.getClass(), second.getClass());
+        assertNotSame(first, second);
+        assertNotSame(type.prototype, first, "the prototype is never handed out");
+        Object firstCore = ((LifelineWrapper) first).lifeline$core();
+        assertNotSame(firstCore, ((LifelineWrapper) second).lifeline$core());
+        assertSame(first, ((StatementCore) firstCore).wrapper);
+        assertNull(type.prototype.lifeline$core(), "unbound");
+        assertEquals("SELECT 1", ((FakeStatement) ((StatementCore) firstCore).physical).sql);
+    }
+
+    @Test
+    void onlyLifelinesOwnWrapperClassesCanBeAllocatedWithoutAConstructor() {
+        IllegalArgumentException notAWrapper = assertThrows(IllegalArgumentException.class,
+                () -> LifelineWrapper.allocate(FakeConnection.class));
+        assertTrue(notAWrapper.getMessage().contains("is not a Lifeline wrapper class"), notAWrapper.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LifelineWrapper.allocate(LifelineWrapper.class));
     }
 
     @Test

@@ -34,6 +34,11 @@ class ProtocolSignalsTest {
         for (char type : "ZERSKTtn1231A".toCharArray()) {
             assertEquals(0, ProtocolSignals.weight(type), String.valueOf(type));
         }
+        // Every other value a read can return (the end of the stream -1 too), around the bit table's edges.
+        String counted = "CDIsGHW";
+        for (int type = -1; type < 256; type++) {
+            assertEquals(counted.indexOf(type) >= 0 ? 1 : 0, ProtocolSignals.weight(type), "type " + type);
+        }
     }
 
     /** A stand-in for a counting PGStream. */

@@ -50,6 +50,12 @@ class SqlTextTest {
         assertFalse(SqlText.beginsTransaction("select 1"), "same first letter as START");
         assertFalse(SqlText.beginsTransaction("b"), "shorter than the word");
         assertFalse(SqlText.beginsTransaction("be"));
+        assertFalse(SqlText.beginsTransaction("insert into t values (1)"), "answered from the first letter");
+        assertFalse(SqlText.beginsTransaction("UPDATE t SET begin = 1"));
+        assertFalse(SqlText.beginsTransaction(""));
+        assertTrue(SqlText.beginsTransaction("\n\tbegin"), "leading white space is still skipped");
+        assertTrue(SqlText.beginsTransaction("-- app\nBEGIN"), "and comments");
+        assertTrue(SqlText.beginsTransaction("(begin)"));
         assertFalse(SqlText.endsTransaction("e"));
         assertTrue(SqlText.endsTransaction("Abort"));
         assertTrue(SqlText.endsTransaction("COMMIT"));

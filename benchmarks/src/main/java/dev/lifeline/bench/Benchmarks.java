@@ -37,7 +37,8 @@ import java.util.jar.Manifest;
  *     [--measure-ms 3000] [--slices 6] [--settle-ms 100] [--variants "label=agent arguments|JVM options|agent jar;..."] [--startup-runs 8] [--recovery-rounds 3] [--outage-ms 2000]
  *     [--kills-rounds 3] [--kills-warmup-ms 2000] [--kills-ms 10000] [--kill-every-ms 300]
  *     [--jmh-rounds 2] [--jmh-warmup-iterations 3] [--jmh-iterations 5] [--jmh-iteration-ms 1000]
- *     [--only startup,throughput,recovery,kills,jmh] [--workloads select,insert,http,http-hc5,http-hc4,http-okhttp]</pre>
+ *     [--instructions-warmup 20000] [--instructions-calls 10000] [--instructions-windows 8]
+ *     [--only startup,throughput,recovery,kills,jmh,instructions] [--workloads select,insert,http,http-hc5,http-hc4,http-okhttp]</pre>
  */
 public final class Benchmarks {
 
@@ -75,7 +76,10 @@ public final class Benchmarks {
         options.put("jmh-warmup-iterations", "3");
         options.put("jmh-iterations", "5");
         options.put("jmh-iteration-ms", "1000");
-        options.put("only", "startup,throughput,recovery,kills,jmh");
+        options.put("instructions-warmup", "20000");
+        options.put("instructions-calls", "10000");
+        options.put("instructions-windows", "8");
+        options.put("only", "startup,throughput,recovery,kills,jmh,instructions");
         options.put("workloads", String.join(",", WORKLOADS));
         options.put("out", Files.isDirectory(Paths.get("benchmarks/target")) ? "benchmarks/target/benchmark-results.md" : "target/benchmark-results.md");
         for (int i = 0; i < args.length; i++) {
@@ -95,6 +99,12 @@ public final class Benchmarks {
         // Read once by the JDK's server when its class initialises: set before the server exists.
         System.setProperty("sun.net.httpserver.nodelay", "true");
         List<String> only = Arrays.asList(options.get("only").split(","));
+        List<String> sections = List.of("startup", "throughput", "recovery", "kills", "jmh", "instructions");
+        for (String section : only) {
+            if (!sections.contains(section)) {
+                throw new IllegalArgumentException("--only: unknown section '" + section + "'; known: " + String.join(",", sections));
+            }
+        }
         long began = System.nanoTime();
         machine();
         Map<String, String> serverSettings = new LinkedHashMap<>();
@@ -135,6 +145,13 @@ public final class Benchmarks {
                 Path out = Paths.get(options.get("out")).toAbsolutePath();
                 new HotPathSection(intOption("jmh-rounds"), intOption("jmh-warmup-iterations"), intOption("jmh-iterations"),
                         intOption("jmh-iteration-ms"), out.resolveSibling("jmh")).run(this::line);
+                flushProgress();
+            }
+            if (only.contains("instructions")) {
+                Path out = Paths.get(options.get("out")).toAbsolutePath();
+                new InstructionsSection(database.url(), intOption("instructions-warmup"), intOption("instructions-calls"),
+                        intOption("instructions-windows"), out.resolveSibling("callgrind"))
+                        .run(Arrays.asList(options.get("workloads").split(",")), this::line);
                 flushProgress();
             }
         }

@@ -17,18 +17,19 @@ public final class ProtocolSignals {
      * woven as it was defined adds this to its own count ({@link ResultCount}).
      */
     public static int weight(int messageType) {
-        switch (messageType) {
-            case 'C': // CommandComplete
-            case 'D': // DataRow
-            case 'I': // EmptyQueryResponse
-            case 's': // PortalSuspended
-            case 'G': // CopyInResponse
-            case 'H': // CopyOutResponse
-            case 'W': // CopyBothResponse
-                return 1;
-            default:
-                return 0;
-        }
+        // One bit per counted type, from 'C': a shift and a mask per message instead of a switch.
+        int bit = messageType - 'C';
+        return bit >= 0 && bit < 64 ? (int) ((RESULT_TYPES >>> bit) & 1) : 0;
+    }
+
+    /**
+     * CommandComplete 'C', DataRow 'D', EmptyQueryResponse 'I', PortalSuspended 's', CopyInResponse
+     * 'G', CopyOutResponse 'H', CopyBothResponse 'W', as bits counted from 'C'.
+     */
+    private static final long RESULT_TYPES = bit('C') | bit('D') | bit('I') | bit('s') | bit('G') | bit('H') | bit('W');
+
+    private static long bit(char type) {
+        return 1L << (type - 'C');
     }
 
     /** A {@code PGStream} loaded before Lifeline (retransformed, no field of its own): counted per thread. */
