@@ -7,10 +7,7 @@ package dev.lifeline.jdbc;
  */
 public interface LifelineWrapper {
 
-    /** Called once, right after allocation, with the object's core. */
-    void lifeline$bind(Object core);
-
-    /** The core given to {@link #lifeline$bind}. */
+    /** The core given to {@link #lifeline$new} when this wrapper was made (null on a prototype). */
     Object lifeline$core();
 
     /**

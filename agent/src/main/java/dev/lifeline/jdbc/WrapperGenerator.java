@@ -200,7 +200,7 @@ final class WrapperGenerator {
         cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 internalName, null, superName, interfaces.toArray(new String[0]));
         cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC, CORE_FIELD, coreDesc, null, null).visitEnd();
-        writeBind(cw, internalName, coreName, coreDesc);
+        writeWrapperMethods(cw, internalName, coreName, coreDesc);
         if (extend && declaresFinalize(physical)) {
             // The driver's finalizer would run on the wrapper's empty fields; the wrapper owns nothing to finalize.
             MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PROTECTED, "finalize", "()V", null, null);
@@ -370,17 +370,8 @@ final class WrapperGenerator {
         return methods;
     }
 
-    private static void writeBind(ClassWriter cw, String self, String coreName, String coreDesc) {
-        MethodVisitor bind = cw.visitMethod(Opcodes.ACC_PUBLIC, "lifeline$bind", "(Ljava/lang/Object;)V", null, null);
-        bind.visitCode();
-        bind.visitVarInsn(Opcodes.ALOAD, 0);
-        bind.visitVarInsn(Opcodes.ALOAD, 1);
-        bind.visitTypeInsn(Opcodes.CHECKCAST, coreName);
-        bind.visitFieldInsn(Opcodes.PUTFIELD, self, CORE_FIELD, coreDesc);
-        bind.visitInsn(Opcodes.RETURN);
-        bind.visitMaxs(0, 0);
-        bind.visitEnd();
-
+    /** The {@link LifelineWrapper} methods: the factory {@code lifeline$new} and the getter {@code lifeline$core}. */
+    private static void writeWrapperMethods(ClassWriter cw, String self, String coreName, String coreDesc) {
         // public Object lifeline$new(Object core) { Self w = (Self) LifelineWrapper.allocate(Self.class); w.core = (Core) core; return w; }
         MethodVisitor create = cw.visitMethod(Opcodes.ACC_PUBLIC, "lifeline$new", "(Ljava/lang/Object;)Ljava/lang/Object;",
                 null, null);

@@ -277,7 +277,7 @@ final class WrapperType {
     /** Fail-open wrapper: the same cores, reached by reflection. */
     static final class ProxyWrapper implements InvocationHandler {
 
-        enum Kind { CORE, RECORD, PASS, BIND }
+        enum Kind { CORE, RECORD, PASS, WRAPPER }
 
         static final class Dispatch {
             final Kind kind;
@@ -304,7 +304,7 @@ final class WrapperType {
             Dispatch dispatch = type.proxyDispatch.computeIfAbsent(method, this::dispatchOf);
             try {
                 switch (dispatch.kind) {
-                    case BIND:
+                    case WRAPPER:
                         return core;
                     case CORE:
                         return dispatch.handler.invoke(core, args);
@@ -328,8 +328,8 @@ final class WrapperType {
 
         private Dispatch dispatchOf(Method method) {
             if (method.getDeclaringClass() == LifelineWrapper.class) {
-                // lifeline$core (and bind, a no-op): a proxy is never a prototype, so lifeline$new is not called on one.
-                return new Dispatch(Kind.BIND, null, -1);
+                // lifeline$core; a proxy is never a prototype, so lifeline$new is not called on one.
+                return new Dispatch(Kind.WRAPPER, null, -1);
             }
             String name = method.getName();
             String mapped = name.equals("equals") ? "wrapperEquals" : name.equals("hashCode") ? "wrapperHashCode"

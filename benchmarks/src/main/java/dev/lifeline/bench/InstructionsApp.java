@@ -3,9 +3,6 @@ package dev.lifeline.bench;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
@@ -53,21 +50,13 @@ public final class InstructionsApp {
         }
     }
 
+    /** One call of the throughput section's workload, the same code ({@link ThroughputApp#selectOne}, {@link ThroughputApp#insertRow}). */
     private static long call(HikariDataSource pool, boolean insert, long v) throws SQLException {
         if (insert) {
-            try (Connection c = pool.getConnection();
-                 PreparedStatement ps = c.prepareStatement("insert into bench_insert(v) values (?)")) {
-                ps.setLong(1, ++v);
-                ps.executeUpdate();
-            }
+            ThroughputApp.insertRow(pool, ++v);
             return v;
         }
-        try (Connection c = pool.getConnection();
-             PreparedStatement ps = c.prepareStatement("select 1");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return v + rs.getInt(1);
-        }
+        return v + ThroughputApp.selectOne(pool);
     }
 
     /** {@code callgrind_control OPTION PID}, waited for: the dump is written before the next call. */

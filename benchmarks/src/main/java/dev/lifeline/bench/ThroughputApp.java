@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 
 /**
  * The application measured for throughput and per-call latency, run in a child JVM without an
@@ -146,28 +148,34 @@ public final class ThroughputApp {
         System.out.flush();
     }
 
+    /** The SELECT 1 call: borrow, prepare, execute, read, close (also counted by {@link InstructionsApp}). */
+    static int selectOne(DataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("select 1");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The INSERT call: borrow, prepare, bind {@code v}, execute, close (also counted by {@link InstructionsApp}). */
+    static void insertRow(DataSource pool, long v) throws SQLException {
+        try (Connection c = pool.getConnection();
+             PreparedStatement ps = c.prepareStatement("insert into bench_insert(v) values (?)")) {
+            ps.setLong(1, v);
+            ps.executeUpdate();
+        }
+    }
+
     private Workload start(String name) throws Exception {
         switch (name) {
             case "select":
                 // SELECT 1 through HikariCP from 2 threads (issue 8).
-                return new Workload(name, 2, () -> {
-                    try (Connection c = pool.getConnection();
-                         PreparedStatement ps = c.prepareStatement("select 1");
-                         ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        rs.getInt(1);
-                    }
-                }, null);
+                return new Workload(name, 2, () -> selectOne(pool), null);
             case "insert": {
                 // An autocommit single-row insert, bound parameter, one thread.
                 AtomicLong next = new AtomicLong();
-                return new Workload(name, 1, () -> {
-                    try (Connection c = pool.getConnection();
-                         PreparedStatement ps = c.prepareStatement("insert into bench_insert(v) values (?)")) {
-                        ps.setLong(1, next.incrementAndGet());
-                        ps.executeUpdate();
-                    }
-                }, null);
+                return new Workload(name, 1, () -> insertRow(pool, next.incrementAndGet()), null);
             }
             case "http": {
                 // GET on a loopback server in the runner's JVM, one thread, keep-alive.
