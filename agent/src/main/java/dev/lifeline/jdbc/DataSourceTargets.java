@@ -33,11 +33,22 @@ final class DataSourceTargets {
     }
 
     static TargetState of(Object dataSource, JdbcRuntime runtime) {
+        TargetState seen = seenLately(dataSource, runtime);
+        return seen != null ? seen : remember(dataSource, runtime);
+    }
+
+    /** The target of a data source among the ones seen lately, or null: no lock, no write. */
+    static TargetState seenLately(Object dataSource, JdbcRuntime runtime) {
         for (Recent r : recent) {
             if (r.dataSource.get() == dataSource && r.runtime == runtime) {
                 return r.target;
             }
         }
+        return null;
+    }
+
+    /** The target of a data source not seen lately, found (or named, the first time) and kept among the recent ones. */
+    private static TargetState remember(Object dataSource, JdbcRuntime runtime) {
         TargetState target;
         synchronized (KNOWN) {
             target = KNOWN.get(dataSource);

@@ -24,6 +24,9 @@ public final class JdbcThreadState {
      */
     boolean runOriginalNext;
 
+    /** The target of the outermost data source acquisition under way on this thread ({@link DataSourceInterceptor}). */
+    TargetState borrowing;
+
     /**
      * Result messages (CommandComplete, DataRow, ...) a per-thread pgjdbc reader read on this
      * thread; only differences matter (see {@link #PER_THREAD}).

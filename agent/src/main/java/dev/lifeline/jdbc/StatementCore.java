@@ -550,17 +550,57 @@ public final class StatementCore {
     }
 
     private void slot(int index) {
-        if (index >= parameterIds.length) {
+        int length = parameterIds.length;
+        if (index < length) {
+            return;
+        }
+        if (length == 0) {
             // First bind: as many slots as the SQL has placeholders (an upper bound: a '?' in a
             // literal or an operator counts too), so a one-parameter INSERT records into arrays of
-            // two, not eight. Later growth doubles.
-            int size = Math.max(index + 1, parameterIds.length == 0
-                    ? placeholders(preparedSql) + 1 : parameterIds.length * 2);
-            // The value arrays come when a value of their kind is first bound (most statements bind one kind).
-            parameterIds = Arrays.copyOf(parameterIds, size);
-            parameterBits = parameterBits == null ? null : Arrays.copyOf(parameterBits, size);
-            parameterValues = parameterValues == null ? null : Arrays.copyOf(parameterValues, size);
+            // two, not eight. The value arrays come when a value of their kind is first bound
+            // (most statements bind one kind).
+            parameterIds = new int[Math.max(index + 1, placeholdersOf(preparedSql) + 1)];
+            return;
         }
+        int size = Math.max(index + 1, length * 2);
+        parameterIds = Arrays.copyOf(parameterIds, size);
+        parameterBits = parameterBits == null ? null : Arrays.copyOf(parameterBits, size);
+        parameterValues = parameterValues == null ? null : Arrays.copyOf(parameterValues, size);
+    }
+
+    /**
+     * The placeholder counts of SQL texts prepared lately, by hash. An application prepares the
+     * same few texts over and over (a new statement per borrow), and scanning the text on each
+     * first bind cost more than all the rest of recording a parameter. Entries are immutable, so
+     * threads may overwrite each other's freely; texts longer than {@link #COUNTED_SQL_LIMIT} are
+     * not kept (an application building huge SQL strings must not find 64 of them held here).
+     */
+    private static final PlaceholderCount[] PLACEHOLDER_COUNTS = new PlaceholderCount[64];
+    static final int COUNTED_SQL_LIMIT = 2048;
+
+    private static final class PlaceholderCount {
+        final String sql;
+        final int count;
+
+        PlaceholderCount(String sql, int count) {
+            this.sql = sql;
+            this.count = count;
+        }
+    }
+
+    /** {@link #placeholders(String)}, remembered for the texts prepared lately. */
+    static int placeholdersOf(String sql) {
+        // The driver hashed the text as it prepared it (its statement cache's key): String caches that.
+        int slot = sql.hashCode() & (PLACEHOLDER_COUNTS.length - 1);
+        PlaceholderCount known = PLACEHOLDER_COUNTS[slot];
+        if (known != null && known.sql.equals(sql)) { // usually the very same constant: equals answers on identity
+            return known.count;
+        }
+        int count = placeholders(sql);
+        if (sql.length() <= COUNTED_SQL_LIMIT) {
+            PLACEHOLDER_COUNTS[slot] = new PlaceholderCount(sql, count);
+        }
+        return count;
     }
 
     /** The number of {@code '?'} in the SQL ({@code String.indexOf} is vectorised: a few ns for a short statement). */

@@ -51,18 +51,28 @@ final class HookWeaver extends ClassVisitor {
         final String bridge;
         /** {@code PGStream} with the result count of its own (see the class comment), else per thread. */
         final boolean countResults;
+        /**
+         * A data source's {@code getConnection} bodies moved to private methods of their own, with
+         * Lifeline's borrow code in their place ({@link SplitBorrow}); else a prologue that calls
+         * the method again to run its body.
+         */
+        final boolean splitBorrow;
 
         Plan(int jdbcKinds, Target named, String bridge) {
-            this(jdbcKinds, named, bridge, false);
+            this(jdbcKinds, named, bridge, false, false);
         }
 
-        Plan(int jdbcKinds, Target named, String bridge, boolean countResults) {
+        Plan(int jdbcKinds, Target named, String bridge, boolean countResults, boolean splitBorrow) {
             this.jdbcKinds = jdbcKinds;
             this.named = named;
             this.bridge = bridge;
             this.countResults = countResults;
+            this.splitBorrow = splitBorrow;
         }
     }
+
+    /** The private method a split data source class keeps its own {@code getConnection} body in. */
+    static final String BORROW_BODY = "lifeline$getConnection";
 
     /** The interface a counting {@code PGStream} implements, and its field. */
     static final String RESULT_COUNT = JDBC + "pgjdbc/ResultCount";
@@ -128,8 +138,23 @@ final class HookWeaver extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        boolean code = (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC)) == 0;
+        if (code && plan.splitBorrow && isBorrow(name, descriptor)) {
+            // The body goes to a private method of its own (same code, frames, monitor and all); the
+            // public method keeps its annotations and gets the borrow code, never under a monitor
+            // (a retry's backoff must not hold the data source's lock).
+            MethodVisitor borrow = super.visitMethod(access & ~Opcodes.ACC_SYNCHRONIZED, name, descriptor, signature, exceptions);
+            int bodyAccess = (access & ~(Opcodes.ACC_PUBLIC | Opcodes.ACC_PROTECTED | Opcodes.ACC_FINAL
+                    | Opcodes.ACC_VARARGS | Opcodes.ACC_BRIDGE)) | Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC;
+            MethodVisitor body = super.visitMethod(bodyAccess, BORROW_BODY, descriptor, signature, exceptions);
+            if (borrow != null && body != null) {
+                woven = true;
+                return new SplitBorrow(borrow, body, className, descriptor, frames);
+            }
+            throw new IllegalStateException("the class writer dropped getConnection of " + className);
+        }
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if (mv == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE | Opcodes.ACC_STATIC)) != 0) {
+        if (mv == null || !code) {
             return mv;
         }
         MethodVisitor hooked = hook(mv, name, descriptor);
@@ -138,6 +163,12 @@ final class HookWeaver extends ClassVisitor {
             return hooked;
         }
         return mv;
+    }
+
+    /** {@code DataSource.getConnection()} or {@code getConnection(String, String)} of a data source class. */
+    private boolean isBorrow(String name, String descriptor) {
+        return (plan.jdbcKinds & SuperTypes.DATA_SOURCE) != 0 && name.equals("getConnection")
+                && (descriptor.equals(GET_CONNECTION) || descriptor.equals(GET_CONNECTION_WITH_CREDENTIALS));
     }
 
     private MethodVisitor hook(MethodVisitor mv, String name, String descriptor) {
@@ -159,32 +190,26 @@ final class HookWeaver extends ClassVisitor {
                 }
             };
         }
-        if ((plan.jdbcKinds & SuperTypes.DATA_SOURCE) != 0 && name.equals("getConnection")) {
+        if (isBorrow(name, descriptor)) {
+            // A class loaded before the agent: no method can be added, the prologue runs the body by
+            // calling the method again (see SplitBorrow for a class defined after the agent).
             boolean withCredentials = descriptor.equals(GET_CONNECTION_WITH_CREDENTIALS);
-            if (withCredentials || descriptor.equals(GET_CONNECTION)) {
-                return new Prologue(mv, frames) {
-                    @Override
-                    void handOver(Label runBody) {
-                        // Object h = DataSourceInterceptor.getConnection(this, withCredentials, user, password)
-                        super.visitVarInsn(Opcodes.ALOAD, 0);
-                        super.visitInsn(withCredentials ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
-                        if (withCredentials) {
-                            super.visitVarInsn(Opcodes.ALOAD, 1);
-                            super.visitVarInsn(Opcodes.ALOAD, 2);
-                        } else {
-                            super.visitInsn(Opcodes.ACONST_NULL);
-                            super.visitInsn(Opcodes.ACONST_NULL);
-                        }
-                        invokeStatic(JDBC + "DataSourceInterceptor", "getConnection",
-                                "(Ljava/lang/Object;ZLjava/lang/String;Ljava/lang/String;)Ljava/lang/Object;");
-                    }
+            return new Prologue(mv, frames) {
+                @Override
+                void handOver(Label runBody) {
+                    // Object h = DataSourceInterceptor.getConnection(this, withCredentials, user, password)
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitInsn(withCredentials ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
+                    loadCredentials(this, withCredentials);
+                    invokeStatic(JDBC + "DataSourceInterceptor", "getConnection",
+                            "(Ljava/lang/Object;ZLjava/lang/String;Ljava/lang/String;)Ljava/lang/Object;");
+                }
 
-                    @Override
-                    void returnHandled() {
-                        returnAs("java/sql/Connection");
-                    }
-                };
-            }
+                @Override
+                void returnHandled() {
+                    returnAs("java/sql/Connection");
+                }
+            };
         }
         if (plan.named == null) {
             return null;
@@ -345,6 +370,124 @@ final class HookWeaver extends ClassVisitor {
             }
         }
         return true;
+    }
+
+    /** Pushes {@code user, password} (the method's arguments), or two nulls for {@code getConnection()}. */
+    static void loadCredentials(MethodVisitor mv, boolean withCredentials) {
+        if (withCredentials) {
+            mv.visitVarInsn(Opcodes.ALOAD, 1);
+            mv.visitVarInsn(Opcodes.ALOAD, 2);
+        } else {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        }
+    }
+
+    /**
+     * A data source class defined after the agent: {@code getConnection}'s own code is sent to
+     * the private method {@link #BORROW_BODY}, unchanged, and the public method (which keeps its
+     * annotations and attributes) gets, in its place:
+     *
+     * <pre>
+     * Object token = DataSourceInterceptor.borrowStart(this);
+     * if (token == null) return lifeline$getConnection(args);
+     * Connection c;
+     * try { c = lifeline$getConnection(args); }
+     * catch (Throwable t) { return (Connection) DataSourceInterceptor.borrowFailed(t, token, this, withCredentials, user, password); }
+     * DataSourceInterceptor.borrowSucceeded(token);
+     * return c;
+     * </pre>
+     *
+     * So a borrow runs the pool's code once, with no second pass through a prologue and no
+     * thread-local flag to tell the two apart (the shape of a class loaded before the agent), and
+     * the JIT sees two small methods it can inline into the application's call site. The new code
+     * has its own locals only, so its frames never depend on the body's.
+     */
+    static final class SplitBorrow extends MethodVisitor {
+        private static final String INTERCEPTOR = JDBC + "DataSourceInterceptor";
+        private final MethodVisitor body;
+        private final String owner;
+        private final String descriptor;
+        private final boolean frames;
+
+        SplitBorrow(MethodVisitor publicMethod, MethodVisitor body, String owner, String descriptor, boolean frames) {
+            super(Opcodes.ASM9, publicMethod);
+            this.body = body;
+            this.owner = owner;
+            this.descriptor = descriptor;
+            this.frames = frames;
+        }
+
+        @Override
+        public void visitCode() {
+            writeBorrow(mv);
+            mv.visitEnd();
+            mv = body; // from here on, the original code: to the private method
+            super.visitCode();
+        }
+
+        @Override
+        public void visitEnd() {
+            if (mv != body) {
+                // No code was visited (cannot happen for a non-abstract method): the body method still needs one.
+                throw new IllegalStateException("getConnection without code in " + owner);
+            }
+            super.visitEnd();
+        }
+
+        private void writeBorrow(MethodVisitor out) {
+            boolean withCredentials = descriptor.equals(GET_CONNECTION_WITH_CREDENTIALS);
+            int token = withCredentials ? 3 : 1;
+            Label managed = new Label();
+            Label tryStart = new Label();
+            Label tryEnd = new Label();
+            Label handler = new Label();
+            out.visitCode();
+            out.visitTryCatchBlock(tryStart, tryEnd, handler, "java/lang/Throwable");
+            out.visitVarInsn(Opcodes.ALOAD, 0);
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, INTERCEPTOR, "borrowStart", "(Ljava/lang/Object;)Ljava/lang/Object;", false);
+            out.visitVarInsn(Opcodes.ASTORE, token);
+            out.visitVarInsn(Opcodes.ALOAD, token);
+            out.visitJumpInsn(Opcodes.IFNONNULL, managed);
+            callBody(out, withCredentials); // not Lifeline's acquisition: the body, plainly
+            out.visitInsn(Opcodes.ARETURN);
+
+            out.visitLabel(managed);
+            if (frames) {
+                out.visitFrame(Opcodes.F_APPEND, 1, new Object[]{OBJECT}, 0, null);
+            }
+            out.visitLabel(tryStart);
+            callBody(out, withCredentials);
+            out.visitLabel(tryEnd);
+            out.visitVarInsn(Opcodes.ALOAD, token);
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, INTERCEPTOR, "borrowSucceeded", "(Ljava/lang/Object;)V", false);
+            out.visitInsn(Opcodes.ARETURN);
+
+            out.visitLabel(handler);
+            if (frames) {
+                out.visitFrame(Opcodes.F_SAME1, 0, null, 1, new Object[]{"java/lang/Throwable"});
+            }
+            out.visitVarInsn(Opcodes.ALOAD, token);
+            out.visitVarInsn(Opcodes.ALOAD, 0);
+            out.visitInsn(withCredentials ? Opcodes.ICONST_1 : Opcodes.ICONST_0);
+            loadCredentials(out, withCredentials);
+            out.visitMethodInsn(Opcodes.INVOKESTATIC, INTERCEPTOR, "borrowFailed",
+                    "(Ljava/lang/Throwable;Ljava/lang/Object;Ljava/lang/Object;ZLjava/lang/String;Ljava/lang/String;)Ljava/lang/Object;",
+                    false);
+            out.visitTypeInsn(Opcodes.CHECKCAST, "java/sql/Connection");
+            out.visitInsn(Opcodes.ARETURN);
+            out.visitMaxs(6, token + 1);
+        }
+
+        private void callBody(MethodVisitor out, boolean withCredentials) {
+            out.visitVarInsn(Opcodes.ALOAD, 0);
+            if (withCredentials) {
+                out.visitVarInsn(Opcodes.ALOAD, 1);
+                out.visitVarInsn(Opcodes.ALOAD, 2);
+            }
+            // invokespecial: a private method of the class itself, valid in class files of any version
+            out.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, BORROW_BODY, descriptor, false);
+        }
     }
 
     /** What every hook shares: static calls into Lifeline, and the stack it adds to the method's. */

@@ -140,7 +140,7 @@ public final class LifelineTransformer implements ClassFileTransformer {
         if (named == HookWeaver.Target.PG_STREAM) {
             // Its own result count only while the class is defined, or again for one that has it.
             boolean count = classBeingRedefined == null || hasResultCount(classBeingRedefined);
-            return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null, count) : null;
+            return seesLifeline(loader) ? new HookWeaver.Plan(0, named, null, count, false) : null;
         }
         if (named != null) {
             if (named == HookWeaver.Target.HTTP_CLIENT_FACADE || named == HookWeaver.Target.HTTP_URL_CONNECTION) {
@@ -163,7 +163,41 @@ public final class LifelineTransformer implements ClassFileTransformer {
         if ((header.getAccess() & Opcodes.ACC_INTERFACE) != 0 || !seesLifeline(loader)) {
             return null;
         }
-        return new HookWeaver.Plan(kinds, null, null);
+        // A data source's getConnection is split only as the class is first defined (a method is
+        // added), or again when a split class is retransformed; never twice.
+        if (mentions(classfile, HookWeaver.BORROW_BODY)) {
+            kinds &= ~SuperTypes.DATA_SOURCE; // split by another transformer of Lifeline's already: borrows handled
+        }
+        boolean split = classBeingRedefined == null || declaresMethod(classBeingRedefined, HookWeaver.BORROW_BODY);
+        return new HookWeaver.Plan(kinds, null, null, false, split);
+    }
+
+    /** Whether the class file's bytes contain {@code text} (ASCII), e.g. a method name in its constant pool. */
+    static boolean mentions(byte[] classfile, String text) {
+        byte[] wanted = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i <= classfile.length - wanted.length; i++) {
+            for (int j = 0; j < wanted.length; j++) {
+                if (classfile[i + j] != wanted[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean declaresMethod(Class<?> type, String name) {
+        try {
+            for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+                if (method.getName().equals(name)) {
+                    return true;
+                }
+            }
+        } catch (Throwable t) {
+            // A class whose methods cannot be listed gets the shape that adds nothing.
+        }
+        return false;
     }
 
     /**

@@ -356,6 +356,21 @@ class GeneratedWrapperTest {
     }
 
     @Test
+    void rememberedPlaceholderCountsAreNeverAnotherTextsEvenWhereTheirSlotsCollide() {
+        // 300 texts over 64 slots: many share one, and each must still get its own count, also
+        // when asked again with an equal text that is another String object.
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 300; i++) {
+                String sql = new String("insert into t" + i + " values (?" + ", ?".repeat(i % 7) + ")");
+                assertEquals(1 + i % 7, StatementCore.placeholdersOf(sql), sql);
+            }
+        }
+        String huge = "select ?" + " ".repeat(StatementCore.COUNTED_SQL_LIMIT) + "?";
+        assertEquals(2, StatementCore.placeholdersOf(huge));
+        assertEquals(2, StatementCore.placeholdersOf(huge), "a text over the limit is counted each time, not kept");
+    }
+
+    @Test
     void aWriteWhoseOutcomeIsUnknownIsNotReRunAndKeepsTheDriversException() throws Exception {
         Connection connection = wrapped();
         PreparedStatement statement = connection.prepareStatement("INSERT INTO t VALUES (?)");

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.net.ConnectException;
 import java.sql.Connection;
@@ -30,6 +32,7 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -187,8 +190,98 @@ class InstrumentedAcquisitionTest {
         assertEquals(45_000, own.getKeepaliveTime(), "the application's own keepalive is kept");
     }
 
+    @Test
+    void aDataSourceDefinedAfterTheAgentRunsItsOwnBodyFromAPrivateMethodAndRetriesThere() throws Exception {
+        configure("lifeline.retry.initialBackoff=1ms,lifeline.jdbc.acquireMaxAttempts=3");
+        Class<?> type = definedAfterTheAgent(ScriptedDataSource.class);
+        Method body = type.getDeclaredMethod("lifeline$getConnection");
+        assertTrue(Modifier.isPrivate(body.getModifiers()) && body.isSynthetic(), body.toString());
+        assertTrue(type.getMethod("getConnection").isAnnotationPresent(Deprecated.class), "annotations stay on the public method");
+        assertFalse(Modifier.isSynchronized(type.getMethod("getConnection", String.class, String.class).getModifiers()),
+                "no retry waits under the data source's monitor");
+        assertTrue(Modifier.isSynchronized(type.getDeclaredMethod("lifeline$getConnection", String.class, String.class)
+                .getModifiers()), "the body keeps it");
+
+        FlakyDriver refusesTwice = new FlakyDriver(2, "08001");
+        Connection connection = scripted(type, refusesTwice).getConnection();
+        assertEquals(3, refusesTwice.attempts.get(), "two refusals, then success");
+        connection.close();
+        assertEquals(1, refusesTwice.closed.get());
+
+        FlakyDriver refusesAlways = new FlakyDriver(Integer.MAX_VALUE, "08001");
+        SQLException failure = assertThrows(SQLException.class, () -> scripted(type, refusesAlways).getConnection("u", "p"));
+        assertEquals(3, refusesAlways.attempts.get(), "getConnection(user, password) calling getConnection(): 3 attempts, not 9");
+        assertSame(refusesAlways.lastThrown, failure);
+        assertEquals("08001", failure.getSQLState());
+    }
+
+    @Test
+    void aSplitDataSourceHandsOverFailuresItMustNotRetryAsTheyWereThrown() throws Exception {
+        configure("lifeline.retry.initialBackoff=1ms");
+        Class<?> type = definedAfterTheAgent(ScriptedDataSource.class);
+
+        FlakyDriver wrongPassword = new FlakyDriver(Integer.MAX_VALUE, "28P01");
+        SQLException refused = assertThrows(SQLException.class, () -> scripted(type, wrongPassword).getConnection());
+        assertEquals(1, wrongPassword.attempts.get());
+        assertSame(wrongPassword.lastThrown, refused);
+        assertEquals(0, refused.getSuppressed().length);
+
+        IllegalStateException bug = new IllegalStateException("the pool's own bug");
+        FlakyDriver throwing = new FlakyDriver(0, "08001") {
+            @Override
+            public Connection connect(String url, Properties info) {
+                throw bug;
+            }
+        };
+        assertSame(bug, assertThrows(IllegalStateException.class, () -> scripted(type, throwing).getConnection()));
+
+        // The failed borrows ended their acquisition: the next one on this thread retries again.
+        FlakyDriver refusesOnce = new FlakyDriver(1, "08001");
+        scripted(type, refusesOnce).getConnection().close();
+        assertEquals(2, refusesOnce.attempts.get());
+    }
+
+    @Test
+    void aSplitDataSourceKeepsItsShapeWhenRetransformed() throws Exception {
+        configure("lifeline.retry.initialBackoff=1ms");
+        Class<?> type = definedAfterTheAgent(ScriptedDataSource.class);
+
+        ByteBuddyAgent.install().retransformClasses(type);
+
+        assertEquals(2, java.util.Arrays.stream(type.getDeclaredMethods())
+                .filter(m -> m.getName().equals("lifeline$getConnection")).count());
+        FlakyDriver refusesTwice = new FlakyDriver(2, "08001");
+        scripted(type, refusesTwice).getConnection().close();
+        assertEquals(3, refusesTwice.attempts.get());
+    }
+
+    private static DataSource scripted(Class<?> type, Driver driver) throws Exception {
+        return (DataSource) type.getConstructor(Driver.class, String.class).newInstance(driver, URL);
+    }
+
+    /** A fresh copy of {@code type}, defined now (so woven as a class the application loads after the agent). */
+    private static Class<?> definedAfterTheAgent(Class<?> type) throws Exception {
+        byte[] bytes;
+        try (java.io.InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            bytes = in.readAllBytes();
+        }
+        ClassLoader loader = new ClassLoader(InstrumentedAcquisitionTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    if (!name.equals(type.getName())) {
+                        return super.loadClass(name, resolve);
+                    }
+                    Class<?> loaded = findLoadedClass(name);
+                    return loaded != null ? loaded : defineClass(name, bytes, 0, bytes.length);
+                }
+            }
+        };
+        return Class.forName(type.getName(), true, loader);
+    }
+
     /** Fails the first {@code failures} connects with the given SQLState, then hands out fake connections. */
-    public static final class FlakyDriver implements Driver {
+    public static class FlakyDriver implements Driver {
         final AtomicInteger attempts = new AtomicInteger();
         final AtomicInteger closed = new AtomicInteger();
         final int failures;

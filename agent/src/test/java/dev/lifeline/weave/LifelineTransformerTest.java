@@ -87,6 +87,10 @@ class LifelineTransformerTest {
                 assertNotNull(type.getDeclaredMethods(), name);
                 assertEquals(loader, type.getClassLoader(), "the woven copy was defined: " + name);
             }
+            for (String pool : List.of("com.zaxxer.hikari.HikariDataSource", "org.postgresql.ds.PGPoolingDataSource")) {
+                assertNotNull(Class.forName(pool, false, loader).getDeclaredMethod("lifeline$getConnection"),
+                        pool + ": defined after the agent, its getConnection body has a method of its own");
+            }
         }
     }
 
@@ -97,6 +101,52 @@ class LifelineTransformerTest {
         assertNull(transform(DataSourceSkeleton.class), "declares no getConnection: nothing to weave");
         assertNull(transform(NamedDataSource.class), "an interface is never woven");
         assertNull(transform(NotJdbc.class), "has a getConnection(), but is no DataSource");
+    }
+
+    @Test
+    void aDataSourceGetsANewMethodOnlyWhenDefinedAfterTheAgentOrAlreadySplit() throws Exception {
+        String name = ConcreteDataSource.class.getName().replace('.', '/');
+        byte[] original;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(name + ".class")) {
+            original = in.readAllBytes();
+        }
+        ClassLoader loader = getClass().getClassLoader();
+        byte[] defined = transformer.transform(loader, name, null, null, original);
+        assertEquals(List.of("getConnection", "getConnection", "lifeline$getConnection", "lifeline$getConnection"),
+                methodNames(defined), "defined after the agent: both bodies moved to private methods");
+        assertEquals(List.of("getConnection", "getConnection"),
+                methodNames(transformer.transform(loader, name, LoadedBeforeTheAgent.class, null, original)),
+                "loaded before the agent: retransformation adds no method, a prologue is woven instead");
+        assertEquals(methodNames(defined),
+                methodNames(transformer.transform(loader, name, SplitAlready.class, null, original)),
+                "a split class retransformed keeps its methods");
+        assertNull(transformer.transform(loader, name, null, null, defined),
+                "bytes split by another transformer of Lifeline's are not split again");
+    }
+
+    private static List<String> methodNames(byte[] classfile) {
+        assertNotNull(classfile);
+        List<String> names = new ArrayList<>();
+        new net.bytebuddy.jar.asm.ClassReader(classfile).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9) {
+            @Override
+            public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String method, String descriptor, String signature,
+                                                                    String[] exceptions) {
+                if (method.contains("Connection")) {
+                    names.add(method);
+                }
+                return null;
+            }
+        }, 0);
+        names.sort(null);
+        return names;
+    }
+
+    /** Stands for a data source class split as it was defined: it declares the body method. */
+    static final class SplitAlready {
+        @SuppressWarnings("unused")
+        private Connection lifeline$getConnection() {
+            return null;
+        }
     }
 
     @Test
