@@ -107,8 +107,10 @@ public final class DataSourceInterceptor {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
-            // getConnection declares only SQLException: anything else came from Lifeline itself.
-            LifelineLog.internalError("DataSource.getConnection retry", e);
+            if (e != failure) {
+                // getConnection declares only SQLException: anything else came from Lifeline itself.
+                LifelineLog.internalError("DataSource.getConnection retry", e);
+            }
             throw DataSourceInterceptor.<RuntimeException>rethrow(failure);
         } finally {
             scope.borrowing = null;
