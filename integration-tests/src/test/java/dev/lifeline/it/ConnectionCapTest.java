@@ -68,21 +68,39 @@ class ConnectionCapTest {
 
     /**
      * Of the server's sessions for these client ports, those whose TCP connection is still
-     * established on the server side. A session the application has closed lingers in
-     * pg_stat_activity for as long as its backend takes to exit (long on a loaded machine), but the
-     * kernel moves the server's socket to CLOSE_WAIT the moment the client closes: so this counts
-     * what is really open, not what is being reaped.
+     * established on both sides. A session the application has closed lingers in
+     * pg_stat_activity for as long as its backend takes to exit (long on a loaded machine). The
+     * client's socket leaves ESTABLISHED inside its own close() call, before Lifeline releases the
+     * connection's slot; the server's follows when the kernel has processed the client's FIN,
+     * which on a loaded machine can come after a new connection took the slot. So a connection
+     * counts only while both ends are established: what is really open, not what is being reaped.
      */
     private static int establishedOnServer(java.util.Set<Integer> clientPorts) throws java.io.IOException {
         String serverPort = String.format("%04X", database.port());
-        int established = 0;
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/net/tcp"))) {
-            String[] fields = line.trim().split("\\s+");
-            if (fields.length < 4 || !fields[1].endsWith(":" + serverPort) || !fields[3].equals("01")) {
+        java.util.Set<Integer> serverSide = new java.util.HashSet<>();
+        java.util.Set<Integer> clientSide = new java.util.HashSet<>();
+        // Java's client sockets are IPv6 sockets reaching 127.0.0.1 as ::ffff:127.0.0.1 (tcp6);
+        // the server's are IPv4 (tcp).
+        for (String table : new String[]{"/proc/net/tcp", "/proc/net/tcp6"}) {
+            java.nio.file.Path file = java.nio.file.Paths.get(table);
+            if (!java.nio.file.Files.isReadable(file)) {
                 continue;
             }
-            int remotePort = Integer.parseInt(fields[2].substring(fields[2].indexOf(':') + 1), 16);
-            if (clientPorts.contains(remotePort)) {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length < 4 || !fields[3].equals("01")) {
+                    continue;
+                }
+                if (fields[1].endsWith(":" + serverPort)) {
+                    serverSide.add(Integer.parseInt(fields[2].substring(fields[2].lastIndexOf(':') + 1), 16));
+                } else if (fields[2].endsWith(":" + serverPort)) {
+                    clientSide.add(Integer.parseInt(fields[1].substring(fields[1].lastIndexOf(':') + 1), 16));
+                }
+            }
+        }
+        int established = 0;
+        for (int port : clientPorts) {
+            if (serverSide.contains(port) && clientSide.contains(port)) {
                 established++;
             }
         }
