@@ -53,7 +53,7 @@ public final class DataSourceInterceptor {
                 return null;
             }
             try {
-                target = DataSourceTargets.of(dataSourceObject, runtime);
+                target = DataSourceTargets.remember(dataSourceObject, runtime);
             } catch (RuntimeException e) {
                 LifelineLog.internalError("DataSource target", e);
                 return null;

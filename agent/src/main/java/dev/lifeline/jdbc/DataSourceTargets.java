@@ -47,8 +47,11 @@ final class DataSourceTargets {
         return null;
     }
 
-    /** The target of a data source not seen lately, found (or named, the first time) and kept among the recent ones. */
-    private static TargetState remember(Object dataSource, JdbcRuntime runtime) {
+    /**
+     * The target of a data source not seen lately ({@link #seenLately} answered null), found (or
+     * named, the first time) and kept among the recent ones.
+     */
+    static TargetState remember(Object dataSource, JdbcRuntime runtime) {
         TargetState target;
         synchronized (KNOWN) {
             target = KNOWN.get(dataSource);

@@ -482,8 +482,7 @@ final class HookWeaver extends ClassVisitor {
         private void callBody(MethodVisitor out, boolean withCredentials) {
             out.visitVarInsn(Opcodes.ALOAD, 0);
             if (withCredentials) {
-                out.visitVarInsn(Opcodes.ALOAD, 1);
-                out.visitVarInsn(Opcodes.ALOAD, 2);
+                loadCredentials(out, true);
             }
             // invokespecial: a private method of the class itself, valid in class files of any version
             out.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, BORROW_BODY, descriptor, false);
